@@ -1,0 +1,74 @@
+#pragma once
+#include <napi.h>
+
+#include <cstddef>
+#include <cstdint>
+#include <type_traits>
+
+// Unwrapping of positional arguments. The TS layer has validated everything; these checks
+// only keep a caller that bypasses it (the raw addon) from reaching undefined behaviour.
+namespace ck {
+
+struct ArrayArg {
+  napi_typedarray_type type;
+  void* data;
+  size_t length;
+};
+
+ArrayArg array_arg(const Napi::CallbackInfo& info, size_t i);
+double number_arg(const Napi::CallbackInfo& info, size_t i);
+size_t size_arg(const Napi::CallbackInfo& info, size_t i);
+bool bool_arg(const Napi::CallbackInfo& info, size_t i);
+[[noreturn]] void throw_type(Napi::Env env, const char* what);
+
+template <class T>
+struct Tag {
+  using type = T;
+};
+
+// Calls fn(Tag<T>{}) with T the C++ element type of a TypedArray kind, so one template
+// serves every element type.
+template <class F>
+decltype(auto) visit_element_type(Napi::Env env, napi_typedarray_type t, F&& fn) {
+  switch (t) {
+    case napi_int8_array: return fn(Tag<int8_t>{});
+    case napi_uint8_array:
+    case napi_uint8_clamped_array: return fn(Tag<uint8_t>{});
+    case napi_int16_array: return fn(Tag<int16_t>{});
+    case napi_uint16_array: return fn(Tag<uint16_t>{});
+    case napi_int32_array: return fn(Tag<int32_t>{});
+    case napi_uint32_array: return fn(Tag<uint32_t>{});
+    case napi_float32_array: return fn(Tag<float>{});
+    case napi_float64_array: return fn(Tag<double>{});
+    case napi_bigint64_array: return fn(Tag<int64_t>{});
+    case napi_biguint64_array: return fn(Tag<uint64_t>{});
+    default: throw_type(env, "unsupported TypedArray kind");
+  }
+}
+
+// A scalar argument in element type T: a BigInt for 64-bit integers, a number otherwise
+// (already representable exactly; the TS layer converted it).
+template <class T>
+T scalar_arg(const Napi::CallbackInfo& info, size_t i) {
+  if constexpr (std::is_same_v<T, int64_t> || std::is_same_v<T, uint64_t>) {
+    if (!info[i].IsBigInt()) throw_type(info.Env(), "expected a BigInt bound");
+    bool lossless = false;
+    if constexpr (std::is_same_v<T, int64_t>) {
+      return info[i].As<Napi::BigInt>().Int64Value(&lossless);
+    } else {
+      return info[i].As<Napi::BigInt>().Uint64Value(&lossless);
+    }
+  } else {
+    return static_cast<T>(number_arg(info, i));
+  }
+}
+
+// The array's elements as T, after checking that the array really holds T.
+template <class T>
+T* elements(Napi::Env env, const ArrayArg& a) {
+  bool ok = visit_element_type(env, a.type, [](auto tag) { return std::is_same_v<typename decltype(tag)::type, T>; });
+  if (!ok) throw_type(env, "TypedArray element types differ");
+  return static_cast<T*>(a.data);
+}
+
+}  // namespace ck

@@ -1,0 +1,51 @@
+#include "../gemm/gemm.h"
+#include "args.h"
+#include "bindings.h"
+#include "job.h"
+
+namespace ck {
+namespace {
+
+template <class T>
+class GemmJob : public Job {
+ public:
+  explicit GemmJob(const GemmArgs<T>& g) : g_(g) {}
+  void execute(const Exec& ex) override { gemm(g_, ex); }
+
+ private:
+  GemmArgs<T> g_;
+};
+
+}  // namespace
+
+// gemm(async, id, threads, a, b, c, m, n, k, transA, transB, lda, ldb, ldc, alpha, beta), row-major.
+Napi::Value bind_gemm(const Napi::CallbackInfo& info, EnvJobs& jobs) {
+  Napi::Env env = info.Env();
+  const size_t i = kFirstKernelArg;
+  const ArrayArg a = array_arg(info, i), b = array_arg(info, i + 1), c = array_arg(info, i + 2);
+  auto build = [&](auto tag) -> std::unique_ptr<Job> {
+    using T = typename decltype(tag)::type;
+    if constexpr (std::is_floating_point_v<T>) {
+      GemmArgs<T> g;
+      g.a = elements<T>(env, a);
+      g.b = elements<T>(env, b);
+      g.c = elements<T>(env, c);
+      g.m = size_arg(info, i + 3);
+      g.n = size_arg(info, i + 4);
+      g.k = size_arg(info, i + 5);
+      g.trans_a = bool_arg(info, i + 6);
+      g.trans_b = bool_arg(info, i + 7);
+      g.lda = size_arg(info, i + 8);
+      g.ldb = size_arg(info, i + 9);
+      g.ldc = size_arg(info, i + 10);
+      g.alpha = static_cast<T>(number_arg(info, i + 11));
+      g.beta = static_cast<T>(number_arg(info, i + 12));
+      return std::make_unique<GemmJob<T>>(g);
+    } else {
+      throw_type(env, "gemm takes Float32Array or Float64Array");
+    }
+  };
+  return run_job(info, jobs, visit_element_type(env, a.type, build));
+}
+
+}  // namespace ck

@@ -1,0 +1,25 @@
+#pragma once
+#include <cstddef>
+#include <cstdint>
+
+#include "../runtime/exec.h"
+
+namespace ck {
+
+// Range counts over one element type. Bounds arrive already converted to the element
+// domain as an inclusive interval [lo, hi] (the TS layer turns exclusive and fractional
+// bounds into it once), so every kernel is a pair of ordered compares: NaN never counts.
+template <class T>
+uint64_t count_in_range(const T* data, size_t n, T lo, T hi, const Exec& ex);
+
+template <class T>
+void count_by_row(const T* data, size_t rows, size_t cols, T lo, T hi, uint32_t* out, const Exec& ex);
+
+// Histogram with bins given by their lower thresholds in the element domain
+// (lower[i] = the least element value >= edges[i]) and an inclusive upper bound `upper`:
+// x is counted when lower[0] <= x <= upper, in bin (number of lower[i] <= x) - 1.
+// `out` has nbins entries and is overwritten.
+template <class T>
+void histogram(const T* data, size_t n, const T* lower, size_t nbins, T upper, double* out, const Exec& ex);
+
+}  // namespace ck

@@ -1,0 +1,76 @@
+#include "cpu.h"
+
+#include <cstdlib>
+#include <cstring>
+#include <initializer_list>
+
+#if defined(__x86_64__) || defined(_M_X64)
+#include <cpuid.h>
+#endif
+
+namespace ck {
+namespace {
+
+#if defined(__x86_64__) || defined(_M_X64)
+unsigned long long xgetbv0() {
+  unsigned eax, edx;
+  __asm__ volatile("xgetbv" : "=a"(eax), "=d"(edx) : "c"(0));
+  return (static_cast<unsigned long long>(edx) << 32) | eax;
+}
+
+Isa detect() {
+  unsigned a, b, c, d;
+  if (!__get_cpuid(1, &a, &b, &c, &d)) return Isa::generic;
+  const bool fma = c & (1u << 12), osxsave = c & (1u << 27), avx = c & (1u << 28);
+  if (!(fma && osxsave && avx)) return Isa::generic;
+  const unsigned long long xcr0 = xgetbv0();
+  if ((xcr0 & 0x6) != 0x6) return Isa::generic;  // the OS must save XMM and YMM state
+  if (!__get_cpuid_count(7, 0, &a, &b, &c, &d)) return Isa::generic;
+  const bool avx2 = b & (1u << 5);
+  if (!avx2) return Isa::generic;
+  const bool avx512 = (b & (1u << 16)) && (b & (1u << 17)) && (b & (1u << 30)) && (b & (1u << 31));
+  if (avx512 && (xcr0 & 0xe6) == 0xe6) return Isa::avx512;  // opmask and ZMM state saved too
+  return Isa::avx2;
+}
+#elif defined(__aarch64__)
+Isa detect() { return Isa::neon; }  // Advanced SIMD is mandatory on AArch64
+#else
+Isa detect() { return Isa::generic; }
+#endif
+
+const Isa kDetected = detect();
+
+Isa from_env(Isa best) {
+  const char* want = std::getenv("COREKERNELS_ISA");
+  if (want == nullptr || *want == '\0') return best;
+  for (Isa isa : {Isa::generic, Isa::neon, Isa::avx2, Isa::avx512}) {
+    if (std::strcmp(want, isa_name(isa)) == 0 && isa_supported(isa)) return isa;
+  }
+  return best;  // unknown or unsupported names leave the best level in place
+}
+
+}  // namespace
+
+const char* isa_name(Isa isa) {
+  switch (isa) {
+    case Isa::generic: return "generic";
+    case Isa::neon: return "neon";
+    case Isa::avx2: return "avx2";
+    case Isa::avx512: return "avx512";
+  }
+  return "generic";
+}
+
+bool isa_supported(Isa isa) {
+  if (isa == Isa::generic) return true;
+  if (isa == Isa::neon) return kDetected == Isa::neon;
+  if (kDetected == Isa::neon) return false;
+  return static_cast<int>(isa) <= static_cast<int>(kDetected);
+}
+
+Isa active_isa() {
+  static const Isa isa = from_env(kDetected);
+  return isa;
+}
+
+}  // namespace ck

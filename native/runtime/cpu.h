@@ -1,0 +1,17 @@
+#pragma once
+
+namespace ck {
+
+// Instruction-set levels a kernel may be built for, weakest first.
+enum class Isa { generic = 0, neon = 1, avx2 = 2, avx512 = 3 };
+
+const char* isa_name(Isa isa);
+
+// The best level this CPU and OS support, capped by COREKERNELS_ISA when it names a
+// weaker one (so every path can be tested on one machine). Read once, then cached.
+Isa active_isa();
+
+// True when the CPU and OS support `isa` (independent of COREKERNELS_ISA).
+bool isa_supported(Isa isa);
+
+}  // namespace ck

@@ -1,0 +1,145 @@
+#include "pool.h"
+
+#include <condition_variable>
+#include <mutex>
+#include <system_error>
+#include <thread>
+#include <vector>
+
+namespace ck {
+namespace {
+
+struct Pool {
+  std::mutex mu;
+  std::condition_variable work_cv;  // helpers sleep here until a region wants them
+  std::condition_variable done_cv;  // a region's caller waits here for its helpers to leave
+  std::vector<Region*> regions;     // regions that may still take helpers
+  std::vector<std::thread> threads;
+  bool stopping = false;
+};
+
+// Leaked on purpose: process.exit() runs static destructors while helpers may still be
+// inside a kernel, and a destroyed mutex under a running thread is undefined behaviour.
+Pool& pool() {
+  static Pool* p = new Pool;
+  return *p;
+}
+
+void record_error(Pool& p, Region& r, std::exception_ptr e) {
+  std::lock_guard<std::mutex> lk(p.mu);
+  if (!r.error) r.error = e;
+}
+
+// Claims and runs tiles until none are left; a cancelled token or a failed tile stops
+// further claims by everyone.
+void work_on(Pool& p, Region& r) {
+  for (;;) {
+    size_t t = r.next.fetch_add(1, std::memory_order_relaxed);
+    if (t >= r.ntiles) return;
+    if (r.cancel != nullptr && r.cancel->cancelled()) {
+      r.next.store(r.ntiles, std::memory_order_relaxed);
+      return;
+    }
+    try {
+      r.call(r.ctx, t);
+    } catch (...) {
+      record_error(p, r, std::current_exception());
+      r.next.store(r.ntiles, std::memory_order_relaxed);
+      return;
+    }
+  }
+}
+
+void unlist(Pool& p, Region& r) {
+  if (!r.listed) return;
+  for (auto it = p.regions.begin(); it != p.regions.end(); ++it) {
+    if (*it == &r) {
+      p.regions.erase(it);
+      break;
+    }
+  }
+  r.listed = false;
+}
+
+// Under the lock: a region that still has tiles and room for a helper, if any.
+Region* pick(Pool& p) {
+  for (size_t i = 0; i < p.regions.size();) {
+    Region* r = p.regions[i];
+    if (r->next.load(std::memory_order_relaxed) >= r->ntiles) {
+      unlist(p, *r);
+      continue;
+    }
+    if (r->helpers_active < r->helpers_allowed) return r;
+    ++i;
+  }
+  return nullptr;
+}
+
+void helper_main(Pool& p) {
+  std::unique_lock<std::mutex> lk(p.mu);
+  for (;;) {
+    Region* r = nullptr;
+    p.work_cv.wait(lk, [&] { return p.stopping || (r = pick(p)) != nullptr; });
+    if (p.stopping) return;
+    ++r->helpers_active;
+    lk.unlock();
+    work_on(p, *r);
+    lk.lock();
+    if (--r->helpers_active == 0) p.done_cv.notify_all();
+  }
+}
+
+// Under the lock: start threads until there are `helpers`. A thread that cannot be
+// created only means less parallelism, never a failure.
+void grow(Pool& p, unsigned helpers) {
+  while (p.threads.size() < helpers) {
+    try {
+      p.threads.emplace_back(helper_main, std::ref(p));
+    } catch (const std::system_error&) {
+      return;
+    }
+  }
+}
+
+}  // namespace
+
+void run_region(Region& r) {
+  Pool& p = pool();
+  {
+    std::lock_guard<std::mutex> lk(p.mu);
+    grow(p, r.helpers_allowed);
+    p.regions.push_back(&r);
+    r.listed = true;
+  }
+  p.work_cv.notify_all();
+  work_on(p, r);
+  {
+    std::unique_lock<std::mutex> lk(p.mu);
+    unlist(p, r);
+    p.done_cv.wait(lk, [&] { return r.helpers_active == 0; });
+  }
+  if (r.error) std::rethrow_exception(r.error);
+  if (r.cancel != nullptr && r.cancel->cancelled()) throw Cancelled{};
+}
+
+void pool_reserve(unsigned helpers) {
+  Pool& p = pool();
+  std::lock_guard<std::mutex> lk(p.mu);
+  grow(p, helpers);
+}
+
+void pool_shutdown() {
+  Pool& p = pool();
+  std::vector<std::thread> threads;
+  {
+    std::lock_guard<std::mutex> lk(p.mu);
+    p.stopping = true;
+    threads.swap(p.threads);
+  }
+  p.work_cv.notify_all();
+  for (auto& t : threads) t.join();
+  std::lock_guard<std::mutex> lk(p.mu);
+  p.stopping = false;
+}
+
+}  // namespace ck
