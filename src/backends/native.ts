@@ -1,0 +1,68 @@
+// Finds and loads the C++ addon. Every place a binary can be is tried in order and every
+// failure is kept, so that when nothing loads, info().native.error says what was tried.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+
+/** The addon's exports (native/addon/addon.cc). Kernel calls take (async, id, threads, ...args). */
+export interface Addon {
+  gemm(async: boolean, id: number, threads: number, a: unknown, b: unknown, c: unknown, m: number, n: number, k: number,
+    transA: boolean, transB: boolean, lda: number, ldb: number, ldc: number, alpha: number, beta: number): unknown;
+  count(async: boolean, id: number, threads: number, data: unknown, lo: number | bigint, hi: number | bigint): unknown;
+  countByRow(async: boolean, id: number, threads: number, data: unknown, rows: number, cols: number,
+    lo: number | bigint, hi: number | bigint, out: Uint32Array): unknown;
+  histogram(async: boolean, id: number, threads: number, data: unknown, lower: unknown, upper: number | bigint,
+    out: Float64Array): unknown;
+  cancel(id: number): void;
+  info(): { isa: string; build: string; openmp: boolean; pending: number };
+}
+
+export interface NativeState {
+  addon?: Addon;
+  error?: string;
+  build?: 'node-gyp' | 'cmake-js' | 'prebuilt';
+}
+
+const root = join(__dirname, '..', '..');
+
+function candidates(): { path: string; build?: NativeState['build'] }[] {
+  const forced = process.env.COREKERNELS_NATIVE;
+  if (forced) return forced === 'off' ? [] : [{ path: forced }];
+  return [
+    { path: join(root, 'prebuilds', `${process.platform}-${process.arch}`, 'corekernels.node'), build: 'prebuilt' },
+    { path: join(root, 'build', 'Release', 'corekernels.node') },
+    { path: join(root, 'build-cmake', 'Release', 'corekernels.node') },
+    { path: join(root, 'build-cmake', 'corekernels.node') },
+  ];
+}
+
+function load(): NativeState {
+  if (process.env.COREKERNELS_NATIVE === 'off') return { error: 'disabled by COREKERNELS_NATIVE=off' };
+  const failures: string[] = [];
+  for (const c of candidates()) {
+    if (!existsSync(c.path)) {
+      failures.push(`${c.path}: not found`);
+      continue;
+    }
+    try {
+      const addon = require(c.path) as Addon;
+      const reported = addon.info().build;
+      const build = c.build ?? (reported === 'cmake-js' ? 'cmake-js' : 'node-gyp');
+      return { addon, build };
+    } catch (err) {
+      failures.push(`${c.path}: ${(err as Error).message}`);
+    }
+  }
+  return {
+    error:
+      `the native addon did not load (${failures.join('; ')}). ` +
+      'Build it with `npm rebuild corekernels` (needs python3, make and a C++17 compiler); ' +
+      'until then the workers and js backends serve every function.',
+  };
+}
+
+let state: NativeState | undefined;
+
+/** The addon, loaded on first use. */
+export function native(): NativeState {
+  return (state ??= load());
+}

@@ -1,0 +1,30 @@
+// A worker thread of the workers backend: claims tiles of one call through a shared
+// counter until none are left or the call is cancelled, and returns their partials.
+import { parentPort } from 'node:worker_threads';
+import { kernels } from '../kernels/index';
+
+export interface TaskMessage {
+  kernel: string;
+  job: unknown;
+  tiles: number;
+  /** [next tile to claim, cancelled flag] */
+  control: Int32Array;
+}
+export type ReplyMessage = { ok: true; parts: [number, unknown][] } | { ok: false; error: string };
+
+parentPort!.on('message', (msg: TaskMessage) => {
+  const reply = (r: ReplyMessage) => parentPort!.postMessage(r);
+  try {
+    const kernel = kernels[msg.kernel];
+    const parts: [number, unknown][] = [];
+    for (;;) {
+      if (Atomics.load(msg.control, 1) !== 0) break;
+      const t = Atomics.add(msg.control, 0, 1);
+      if (t >= msg.tiles) break;
+      parts.push([t, kernel.run(msg.job, t, t + 1)]);
+    }
+    reply({ ok: true, parts });
+  } catch (err) {
+    reply({ ok: false, error: err instanceof Error ? err.stack ?? err.message : String(err) });
+  }
+});

@@ -1,0 +1,151 @@
+// The workers backend: the JS kernels spread over a pool of worker_threads. Tiles are
+// claimed through a counter in shared memory, so a slow worker never holds up the rest;
+// inputs not already on a SharedArrayBuffer are copied there once per call.
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { codes, runtimeError } from '../errors';
+import type { JsKernel } from '../kernels/kernel';
+import type { ReplyMessage, TaskMessage } from './worker-entry';
+
+interface Task {
+  msg: TaskMessage;
+  resolve: (parts: [number, unknown][]) => void;
+  reject: (err: Error) => void;
+}
+
+interface Slot {
+  worker: Worker;
+  task?: Task;
+}
+
+const ENTRY = join(__dirname, 'worker-entry.js');
+const slots: Slot[] = [];
+const queue: Task[] = [];
+
+function spawn(): Slot {
+  const slot: Slot = { worker: new Worker(ENTRY) };
+  slot.worker.unref(); // an idle pool never keeps the process alive
+  slot.worker.on('message', (reply: ReplyMessage) => {
+    const task = slot.task!;
+    slot.task = undefined;
+    if (reply.ok) task.resolve(reply.parts);
+    else task.reject(runtimeError(task.msg.kernel, codes.NATIVE_FAILURE, `a worker failed: ${reply.error}`));
+    next(slot);
+  });
+  const died = (why: string) => {
+    const i = slots.indexOf(slot);
+    if (i >= 0) slots.splice(i, 1);
+    const task = slot.task;
+    slot.task = undefined;
+    task?.reject(runtimeError(task.msg.kernel, codes.WORKER_DIED, `a worker thread died during the call (${why})`));
+    pump(); // its replacement picks up queued work
+  };
+  slot.worker.on('error', (err) => died(err.message));
+  slot.worker.on('exit', (code) => died(`exit code ${code}`));
+  return slot;
+}
+
+function start(slot: Slot, task: Task): void {
+  slot.task = task;
+  slot.worker.ref(); // pending work keeps the process alive until it settles
+  slot.worker.postMessage(task.msg);
+}
+
+function next(slot: Slot): void {
+  const task = queue.shift();
+  if (task) start(slot, task);
+  else slot.worker.unref();
+}
+
+function pump(): void {
+  while (queue.length > 0) {
+    let slot = slots.find((s) => s.task === undefined);
+    if (!slot && slots.length < poolSize) slots.push((slot = spawn()));
+    if (!slot) return;
+    start(slot, queue.shift()!);
+  }
+}
+
+let poolSize = 1;
+
+function submit(msg: TaskMessage): Promise<[number, unknown][]> {
+  return new Promise((resolve, reject) => {
+    queue.push({ msg, resolve, reject });
+    pump();
+  });
+}
+
+const isShared = (v: unknown): v is ArrayBufferView =>
+  ArrayBuffer.isView(v) && v.buffer instanceof SharedArrayBuffer;
+
+/** The job with every TypedArray on shared memory, and how to copy outputs back. */
+function share<J extends object>(job: J, outputs: readonly (keyof J)[]): { shared: J; copyBack: () => void } {
+  const shared = { ...job } as Record<string, unknown>;
+  for (const [key, value] of Object.entries(job)) {
+    if (!ArrayBuffer.isView(value) || isShared(value) || (value as object) instanceof DataView) continue;
+    const src = value as unknown as Uint8Array;
+    const Kind = src.constructor as { new (b: SharedArrayBuffer): Uint8Array };
+    const copy = new Kind(new SharedArrayBuffer(src.byteLength));
+    copy.set(src);
+    shared[key] = copy;
+  }
+  const copyBack = () => {
+    for (const key of outputs) {
+      const dst = job[key] as unknown as Uint8Array, src = shared[key as string] as Uint8Array;
+      if (src !== dst) dst.set(src);
+    }
+  };
+  return { shared: shared as J, copyBack };
+}
+
+/**
+ * Runs a kernel on up to `threads` workers. Resolves with the merged result; rejects with
+ * `onAbort()` if the signal fires, or with a WORKER_DIED error if a worker dies.
+ */
+export async function runWorkers<J extends object, P, R>(
+  kernel: JsKernel<J, P, R>, job: J, threads: number, signal: AbortSignal | undefined, onAbort: () => unknown,
+): Promise<R> {
+  if (signal?.aborted) throw onAbort();
+  const prepared = kernel.prepare ? kernel.prepare(job) : job;
+  const tiles = kernel.tiles(prepared);
+  if (tiles === 0) return kernel.merge(prepared, []);
+  const { shared, copyBack } = share(prepared, kernel.outputs);
+  const control = new Int32Array(new SharedArrayBuffer(8));
+  const cancel = () => Atomics.store(control, 1, 1);
+  signal?.addEventListener('abort', cancel, { once: true });
+  poolSize = Math.max(poolSize, threads);
+  try {
+    const msg: TaskMessage = { kernel: kernel.name, job: shared, tiles, control };
+    const replies = await Promise.all(Array.from({ length: Math.min(threads, tiles) }, () => submit(msg)));
+    if (signal?.aborted) throw onAbort();
+    const parts = new Array<P>(tiles);
+    let got = 0;
+    for (const reply of replies) for (const [t, part] of reply) (parts[t] = part as P), got++;
+    if (got !== tiles) throw runtimeError(kernel.name, codes.WORKER_DIED, `workers returned ${got} of ${tiles} tiles`);
+    copyBack();
+    return kernel.merge(prepared, parts);
+  } catch (err) {
+    cancel(); // stop the other workers of this call claiming more tiles
+    throw err;
+  } finally {
+    signal?.removeEventListener('abort', cancel);
+  }
+}
+
+/** Ends every worker thread; a later call starts new ones. */
+export async function closeWorkers(): Promise<void> {
+  const all = slots.splice(0);
+  await Promise.all(all.map((s) => s.worker.terminate()));
+}
+
+/** Test hook: terminates one busy worker (or else any) as if it had crashed. */
+export function killOneWorker(): boolean {
+  const slot = slots.find((s) => s.task) ?? slots[0];
+  if (!slot) return false;
+  void slot.worker.terminate();
+  return true;
+}
+
+export function workerCount(): number {
+  return slots.length;
+}

@@ -1,0 +1,65 @@
+// Process-wide knobs: the thread cap and the default backend, seeded from the environment.
+import { availableParallelism } from 'node:os';
+import { codes, rangeError, typeError } from './errors';
+import type { BackendChoice } from './types';
+
+export const MAX_THREADS = 1024;
+const BACKENDS: readonly BackendChoice[] = ['auto', 'native', 'workers', 'js'];
+
+function fromEnv<T>(name: string, parse: (raw: string) => T | undefined, fallback: T): T {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = parse(raw);
+  if (value === undefined) {
+    process.emitWarning(`corekernels: ignoring ${name}=${JSON.stringify(raw)}`, { code: 'CK_BAD_ENV' });
+    return fallback;
+  }
+  return value;
+}
+
+const state = {
+  threads: fromEnv(
+    'COREKERNELS_THREADS',
+    (raw) => {
+      const n = Number(raw);
+      return Number.isInteger(n) && n >= 1 && n <= MAX_THREADS ? n : undefined;
+    },
+    Math.max(1, Math.min(MAX_THREADS, availableParallelism())),
+  ),
+  backend: fromEnv<BackendChoice>(
+    'COREKERNELS_BACKEND',
+    (raw) => (BACKENDS as readonly string[]).includes(raw) ? (raw as BackendChoice) : undefined,
+    'auto',
+  ),
+};
+
+export function checkBackend(fn: string, backend: unknown): BackendChoice {
+  if (!(BACKENDS as readonly unknown[]).includes(backend))
+    throw rangeError(fn, codes.OUT_OF_RANGE, `backend must be one of ${BACKENDS.join(', ')} (got ${String(backend)})`);
+  return backend as BackendChoice;
+}
+
+export function checkThreadCount(fn: string, name: string, value: unknown, max: number): number {
+  if (typeof value !== 'number' || !Number.isInteger(value))
+    throw typeError(fn, codes.INVALID_ARG_TYPE, `${name} must be an integer (got ${String(value)})`);
+  if (value < 1 || value > max) throw rangeError(fn, codes.OUT_OF_RANGE, `${name} must be between 1 and ${max} (got ${value})`);
+  return value;
+}
+
+/** Sets the process-wide thread cap and/or default backend. */
+export function configure(opts: { threads?: number; backend?: BackendChoice }): void {
+  if (opts === null || typeof opts !== 'object') throw typeError('configure', codes.INVALID_ARG_TYPE, 'expects an options object');
+  const threads = opts.threads === undefined ? state.threads : checkThreadCount('configure', 'threads', opts.threads, MAX_THREADS);
+  const backend = opts.backend === undefined ? state.backend : checkBackend('configure', opts.backend);
+  state.threads = threads;
+  state.backend = backend;
+}
+
+/** The number of threads a call may use (COREKERNELS_THREADS, else os.availableParallelism()). */
+export function threads(): number {
+  return state.threads;
+}
+
+export function defaultBackend(): BackendChoice {
+  return state.backend;
+}

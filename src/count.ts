@@ -1,0 +1,165 @@
+// countInRange, countInRangeByRow, histogram: validation, bounds conversion, dispatch.
+import type { Addon } from './backends/native';
+import { elementKind, inclusiveRange, lowerBound, upperBound, type ElementKind } from './bounds';
+import { checkAborted, runAsync, runSync, type Call } from './dispatch';
+import { codes, describe, rangeError, typeError } from './errors';
+import {
+  countByRowKernel, countKernel, histogramKernel, type CountByRowJob, type CountJob, type HistogramJob,
+} from './kernels/count';
+import type { Inclusive, NumericArray, RangeOptions, RangeSyncOptions, SyncOptions, CallOptions } from './types';
+import * as v from './validate';
+
+const INCLUSIVE = ['both', 'neither', 'left', 'right'] as const;
+
+function bound(fn: string, name: string, x: unknown, kind: ElementKind): number | bigint {
+  if (typeof x === 'bigint') {
+    if (!kind.bigint) throw typeError(fn, codes.INVALID_ARG_TYPE, `${name} is a bigint but the data is not a BigInt64Array or BigUint64Array`);
+    return x;
+  }
+  if (typeof x !== 'number') throw typeError(fn, codes.INVALID_ARG_TYPE, `${name} must be a number or bigint (got ${describe(x)})`);
+  if (Number.isNaN(x)) throw rangeError(fn, codes.NAN_BOUND, `${name} is NaN`);
+  return x;
+}
+
+/** The inclusive element-domain range for (lo, hi, inclusive), or undefined when it is empty. */
+function range(fn: string, data: NumericArray, lo: unknown, hi: unknown, opts: RangeOptions | undefined) {
+  const kind = elementKind(data);
+  const l = bound(fn, 'lo', lo, kind), h = bound(fn, 'hi', hi, kind);
+  const inclusive = v.oneOf<Inclusive>(fn, 'options.inclusive', opts?.inclusive, INCLUSIVE, 'both');
+  return inclusiveRange(kind, l, h, inclusive);
+}
+
+function countCall(fn: string, job: CountJob): Call<CountJob, number, number> {
+  return {
+    fn, kernel: countKernel, job,
+    native: (addon: Addon, async, id, threads) => addon.count(async, id, threads, job.data, job.lo, job.hi),
+    nativeResult: (value) => value as number,
+  };
+}
+
+function prepareCount(fn: string, data: unknown, lo: unknown, hi: unknown, opts: RangeOptions | undefined) {
+  const o = v.callOptions(fn, opts);
+  const d = v.numericArray(fn, 'data', data);
+  const r = range(fn, d, lo, hi, opts);
+  return { o, call: r && countCall(fn, { data: d, lo: r.lo, hi: r.hi }) };
+}
+
+/** How many elements x satisfy lo <= x <= hi (per `inclusive`); NaN never counts. */
+export async function countInRange(data: NumericArray, lo: number | bigint, hi: number | bigint, opts?: RangeOptions): Promise<number> {
+  const { o, call } = prepareCount('countInRange', data, lo, hi, opts);
+  if (call) return runAsync(call, o);
+  checkAborted('countInRange', o);
+  return 0;
+}
+
+export function countInRangeSync(data: NumericArray, lo: number | bigint, hi: number | bigint, opts?: RangeSyncOptions): number {
+  const { o, call } = prepareCount('countInRangeSync', data, lo, hi, opts);
+  return call ? runSync(call, o) : 0;
+}
+
+type RowsArg = { data: NumericArray; rows: number; cols: number };
+
+function prepareByRow(fn: string, m: unknown, lo: unknown, hi: unknown, opts: (RangeOptions & { out?: Uint32Array }) | undefined) {
+  const o = v.callOptions(fn, opts);
+  const { rows, cols } = v.shape(fn, 'm', m);
+  const data = v.numericArray(fn, 'm.data', (m as RowsArg).data);
+  v.needLength(fn, 'm.data', data, rows * cols, `a ${rows}x${cols} matrix`);
+  let out: Uint32Array;
+  if (opts?.out === undefined) out = new Uint32Array(rows);
+  else {
+    if (v.typedArrayKind(opts.out) !== 'Uint32Array')
+      throw typeError(fn, codes.INVALID_ARG_TYPE, `options.out must be a Uint32Array (got ${describe(opts.out)})`);
+    out = v.numericArray(fn, 'options.out', opts.out) as Uint32Array;
+    if (out.length !== rows) throw rangeError(fn, codes.OUT_SIZE, `options.out has ${out.length} elements but there are ${rows} rows`);
+    v.noOverlap(fn, 'options.out', out, [['m.data', data]]);
+  }
+  const r = range(fn, data, lo, hi, opts);
+  const job: CountByRowJob = { data, rows, cols, lo: r?.lo ?? 0, hi: r?.hi ?? 0, out };
+  const call: Call<CountByRowJob, void, void> = {
+    fn, kernel: countByRowKernel, job,
+    native: (addon: Addon, async, id, threads) => addon.countByRow(async, id, threads, data, rows, cols, job.lo, job.hi, out),
+    nativeResult: () => undefined,
+  };
+  return { o, out, call: r && rows > 0 ? call : undefined };
+}
+
+/** Per row of a row-major matrix, how many elements are in range. */
+export async function countInRangeByRow(m: RowsArg, lo: number | bigint, hi: number | bigint,
+  opts?: RangeOptions & { out?: Uint32Array }): Promise<Uint32Array> {
+  const { o, out, call } = prepareByRow('countInRangeByRow', m, lo, hi, opts);
+  if (call) await runAsync(call, o);
+  else checkAborted('countInRangeByRow', o), out.fill(0);
+  return out;
+}
+
+export function countInRangeByRowSync(m: RowsArg, lo: number | bigint, hi: number | bigint,
+  opts?: RangeSyncOptions & { out?: Uint32Array }): Uint32Array {
+  const { o, out, call } = prepareByRow('countInRangeByRowSync', m, lo, hi, opts);
+  if (call) runSync(call, o);
+  else out.fill(0);
+  return out;
+}
+
+function checkEdges(fn: string, edges: unknown): number[] {
+  const isArrayLike = Array.isArray(edges) || (ArrayBuffer.isView(edges) && !(edges instanceof DataView));
+  if (!isArrayLike) throw typeError(fn, codes.INVALID_ARG_TYPE, `edges must be an array of numbers (got ${describe(edges)})`);
+  const e = Array.from(edges as ArrayLike<unknown>);
+  if (e.length < 2) throw rangeError(fn, codes.INVALID_EDGES, `edges needs at least 2 values (got ${e.length})`);
+  for (let i = 0; i < e.length; i++) {
+    const x = e[i];
+    if (typeof x !== 'number') throw typeError(fn, codes.INVALID_ARG_TYPE, `edges[${i}] must be a number (got ${describe(x)})`);
+    if (Number.isNaN(x)) throw rangeError(fn, codes.NAN_BOUND, `edges[${i}] is NaN`);
+    if (i > 0 && !(x > (e[i - 1] as number)))
+      throw rangeError(fn, codes.INVALID_EDGES, `edges must be strictly increasing (edges[${i - 1}] = ${e[i - 1]}, edges[${i}] = ${x})`);
+  }
+  return e as number[];
+}
+
+/**
+ * The bins in the element domain: lower thresholds of the bins that can hold a value
+ * (later ones are empty) and the inclusive upper bound of the last bin.
+ */
+function thresholds(data: NumericArray, edges: number[]): { lower: NumericArray; upper: number | bigint } | undefined {
+  const kind = elementKind(data);
+  const upper = upperBound(kind, edges[edges.length - 1], false);
+  if (upper === undefined) return undefined;
+  const lower: (number | bigint)[] = [];
+  for (let i = 0; i < edges.length - 1; i++) {
+    const t = lowerBound(kind, edges[i], false);
+    if (t === undefined || t > upper) break;
+    lower.push(t);
+  }
+  if (lower.length === 0) return undefined;
+  const Kind = data.constructor as unknown as { from(x: ArrayLike<number | bigint>): NumericArray };
+  return { lower: Kind.from(lower), upper };
+}
+
+function prepareHistogram(fn: string, data: unknown, edges: unknown, opts: CallOptions | undefined) {
+  const o = v.callOptions(fn, opts);
+  const d = v.numericArray(fn, 'data', data);
+  const e = checkEdges(fn, edges);
+  const out = new Float64Array(e.length - 1);
+  const bins = thresholds(d, e);
+  if (!bins) return { o, out };
+  const job: HistogramJob = { data: d, lower: bins.lower, upper: bins.upper, out: out.subarray(0, bins.lower.length) };
+  const call: Call<HistogramJob, Float64Array, void> = {
+    fn, kernel: histogramKernel, job,
+    native: (addon: Addon, async, id, threads) => addon.histogram(async, id, threads, d, job.lower, job.upper, job.out),
+    nativeResult: () => undefined,
+  };
+  return { o, out, call };
+}
+
+/** numpy.histogram with explicit edges: bin i counts edges[i] <= x < edges[i+1], the last bin also x == its right edge. */
+export async function histogram(data: NumericArray, edges: ArrayLike<number>, opts?: CallOptions): Promise<Float64Array> {
+  const { o, out, call } = prepareHistogram('histogram', data, edges, opts);
+  if (call) await runAsync(call, o);
+  else checkAborted('histogram', o);
+  return out;
+}
+
+export function histogramSync(data: NumericArray, edges: ArrayLike<number>, opts?: SyncOptions): Float64Array {
+  const { o, out, call } = prepareHistogram('histogramSync', data, edges, opts);
+  if (call) runSync(call, o);
+  return out;
+}

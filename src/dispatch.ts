@@ -1,0 +1,72 @@
+// One call path for every public function: choose the backend, honour the signal, run.
+// A kernel module supplies its validated job, its JS kernel and how the addon runs it.
+import { native, type Addon } from './backends/native';
+import { runJsAsync, runJsSync } from './backends/js';
+import { runWorkers } from './backends/workers';
+import { abortError, codes, runtimeError } from './errors';
+import type { JsKernel } from './kernels/kernel';
+import type { BackendName } from './types';
+import type { CheckedOptions } from './validate';
+
+/** Below this much work (element operations), 'auto' without the addon stays on the calling thread. */
+export const WORKERS_MIN_WORK = 1 << 20;
+
+export interface Call<J extends object, P, R> {
+  fn: string;
+  kernel: JsKernel<J, P, R>;
+  job: J;
+  /** Runs the job on the addon: returns R (sync) or a promise of the addon's value (async). */
+  native: (addon: Addon, async: boolean, id: number, threads: number) => unknown;
+  /** Turns what the addon returned into R. */
+  nativeResult: (value: unknown) => R;
+}
+
+function backendFor(fn: string, opts: CheckedOptions, work: number, sync: boolean): BackendName {
+  const { addon } = native();
+  switch (opts.backend) {
+    case 'native':
+      if (!addon) throw runtimeError(fn, codes.BACKEND_UNAVAILABLE, `backend 'native' is not available: ${native().error}`);
+      return 'native';
+    case 'workers':
+      return sync ? 'js' : 'workers'; // a Sync twin cannot wait for other threads safely
+    case 'js':
+      return 'js';
+    default:
+      if (addon) return 'native';
+      return !sync && opts.threads > 1 && work >= WORKERS_MIN_WORK ? 'workers' : 'js';
+  }
+}
+
+export function runSync<J extends object, P, R>(call: Call<J, P, R>, opts: CheckedOptions): R {
+  const backend = backendFor(call.fn, opts, call.kernel.work(call.job), true);
+  if (backend === 'native') return call.nativeResult(call.native(native().addon!, false, 0, opts.threads));
+  return runJsSync(call.kernel, call.job);
+}
+
+/** For calls that need no kernel (an empty range): still reject if already aborted. */
+export function checkAborted(fn: string, opts: CheckedOptions): void {
+  if (opts.signal?.aborted) throw abortError(fn, opts.signal.reason);
+}
+
+let nextId = 0;
+
+export async function runAsync<J extends object, P, R>(call: Call<J, P, R>, opts: CheckedOptions): Promise<R> {
+  const { signal } = opts;
+  const onAbort = () => abortError(call.fn, signal?.reason);
+  if (signal?.aborted) throw onAbort();
+  const backend = backendFor(call.fn, opts, call.kernel.work(call.job), false);
+  if (backend === 'js') return runJsAsync(call.kernel, call.job, signal, onAbort);
+  if (backend === 'workers') return runWorkers(call.kernel, call.job, opts.threads, signal, onAbort);
+  const addon = native().addon!;
+  const id = signal ? (nextId = (nextId % 0x7fffffff) + 1) : 0;
+  const cancel = () => addon.cancel(id);
+  signal?.addEventListener('abort', cancel, { once: true });
+  try {
+    return call.nativeResult(await (call.native(addon, true, id, opts.threads) as Promise<unknown>));
+  } catch (err) {
+    if ((err as { code?: string }).code === 'ABORT_ERR') throw onAbort();
+    throw err;
+  } finally {
+    signal?.removeEventListener('abort', cancel);
+  }
+}

@@ -1,0 +1,94 @@
+import type { NumericArray } from '../types';
+import type { JsKernel } from './kernel';
+
+/** Bounds are inclusive and already in the element domain (see ../bounds.ts). */
+export interface CountJob {
+  data: NumericArray;
+  lo: number | bigint;
+  hi: number | bigint;
+}
+export interface CountByRowJob extends CountJob {
+  rows: number;
+  cols: number;
+  out: Uint32Array;
+}
+/** Bin b holds lower[b] <= x < lower[b+1]; x is counted when lower[0] <= x <= upper. */
+export interface HistogramJob {
+  data: NumericArray;
+  lower: NumericArray;
+  upper: number | bigint;
+  out: Float64Array;
+}
+
+const ELEMENTS_PER_TILE = 1 << 16;
+
+// Loose element types: one loop serves number and bigint arrays alike.
+type Elems = ArrayLike<number | bigint>;
+
+function countSpan(d: Elems, i0: number, i1: number, lo: number | bigint, hi: number | bigint): number {
+  let c = 0;
+  for (let i = i0; i < i1; i++) {
+    const x = d[i];
+    if (x >= lo && x <= hi) c++;
+  }
+  return c;
+}
+
+const chunks = (n: number) => Math.ceil(n / ELEMENTS_PER_TILE);
+
+export const countKernel: JsKernel<CountJob, number, number> = {
+  name: 'count',
+  outputs: [],
+  tiles: (job) => chunks(job.data.length),
+  run: (job, t0, t1) =>
+    countSpan(job.data as Elems, t0 * ELEMENTS_PER_TILE, Math.min(job.data.length, t1 * ELEMENTS_PER_TILE), job.lo, job.hi),
+  merge: (_job, parts) => parts.reduce((s, p) => s + p, 0),
+  work: (job) => job.data.length,
+};
+
+const rowsPerTile = (job: CountByRowJob) => Math.max(1, Math.floor(ELEMENTS_PER_TILE / Math.max(1, job.cols)));
+
+export const countByRowKernel: JsKernel<CountByRowJob, void, void> = {
+  name: 'countByRow',
+  outputs: ['out'],
+  tiles: (job) => Math.ceil(job.rows / rowsPerTile(job)),
+  run(job, t0, t1) {
+    const per = rowsPerTile(job);
+    const { data, cols, lo, hi, out } = job;
+    for (let r = t0 * per, end = Math.min(job.rows, t1 * per); r < end; r++)
+      out[r] = countSpan(data as Elems, r * cols, r * cols + cols, lo, hi);
+  },
+  merge() {},
+  work: (job) => job.rows * job.cols,
+};
+
+/** The bin of x: the number of lower thresholds <= x, minus one (binary search). */
+function binOf(lower: Elems, x: number | bigint): number {
+  let lo = 0, hi = lower.length; // invariant: lower[lo-1] <= x < lower[hi]
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (lower[mid] <= x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo - 1;
+}
+
+export const histogramKernel: JsKernel<HistogramJob, Float64Array, void> = {
+  name: 'histogram',
+  outputs: [], // merge() fills out on the calling thread
+  tiles: (job) => chunks(job.data.length),
+  run(job, t0, t1) {
+    const counts = new Float64Array(job.lower.length);
+    const d = job.data as Elems, lower = job.lower as Elems, first = lower[0], upper = job.upper;
+    for (let i = t0 * ELEMENTS_PER_TILE, end = Math.min(d.length, t1 * ELEMENTS_PER_TILE); i < end; i++) {
+      const x = d[i];
+      if (x >= first && x <= upper) counts[binOf(lower, x)]++;
+    }
+    return counts;
+  },
+  merge(job, parts) {
+    job.out.fill(0);
+    for (const part of parts) for (let b = 0; b < part.length; b++) job.out[b] += part[b];
+  },
+  work: (job) => job.data.length * Math.max(1, Math.log2(job.lower.length)),
+};

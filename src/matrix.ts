@@ -1,0 +1,52 @@
+// Building blocks for pipelines: dense matrices and shared arrays.
+import { codes, describe, rangeError, typeError } from './errors';
+import type { FloatArray, Matrix, NumericArray } from './types';
+import { size } from './validate';
+
+type FloatCtor<T extends FloatArray> = { new (n: number): T; new (b: SharedArrayBuffer): T; BYTES_PER_ELEMENT: number };
+
+function floatCtor(fn: string, type: unknown): void {
+  if (type !== Float32Array && type !== Float64Array)
+    throw typeError(fn, codes.INVALID_ARG_TYPE, `type must be Float32Array or Float64Array (got ${describe(type)})`);
+}
+
+/** A zero-filled rows×cols matrix; { shared: true } puts it on a SharedArrayBuffer. */
+export function matrix<T extends FloatArray>(type: { new (n: number): T }, rows: number, cols: number,
+  opts?: { shared?: boolean }): Matrix<T> {
+  floatCtor('matrix', type);
+  size('matrix', 'rows', rows);
+  size('matrix', 'cols', cols);
+  const Ctor = type as unknown as FloatCtor<T>;
+  const data = opts?.shared ? new Ctor(new SharedArrayBuffer(rows * cols * Ctor.BYTES_PER_ELEMENT)) : new Ctor(rows * cols);
+  return { data, rows, cols };
+}
+
+/** A matrix from an array of equal-length rows. */
+export function fromRows(rows: number[][], type: typeof Float64Array | typeof Float32Array = Float64Array): Matrix {
+  floatCtor('fromRows', type);
+  if (!Array.isArray(rows)) throw typeError('fromRows', codes.INVALID_ARG_TYPE, `rows must be an array of arrays (got ${describe(rows)})`);
+  const cols = rows.length === 0 ? 0 : (Array.isArray(rows[0]) ? rows[0].length : -1);
+  const data = new type(rows.length * Math.max(cols, 0));
+  rows.forEach((row, i) => {
+    if (!Array.isArray(row)) throw typeError('fromRows', codes.INVALID_ARG_TYPE, `rows[${i}] must be an array (got ${describe(row)})`);
+    if (row.length !== cols)
+      throw rangeError('fromRows', codes.SHAPE_MISMATCH, `rows[${i}] has ${row.length} values but rows[0] has ${cols}`);
+    data.set(row, i * cols);
+  });
+  return { data, rows: rows.length, cols: Math.max(cols, 0) };
+}
+
+/** The matrix as an array of rows of numbers. */
+export function toRows(m: Matrix): number[][] {
+  const out: number[][] = [];
+  for (let i = 0; i < m.rows; i++) out.push(Array.from(m.data.subarray(i * m.cols, (i + 1) * m.cols)));
+  return out;
+}
+
+/** A zero-filled TypedArray on a SharedArrayBuffer: the workers backend reads it without copying. */
+export function shared<T extends NumericArray>(type: { new (b: SharedArrayBuffer): T; BYTES_PER_ELEMENT: number }, length: number): T {
+  if (typeof type !== 'function' || typeof type.BYTES_PER_ELEMENT !== 'number')
+    throw typeError('shared', codes.INVALID_ARG_TYPE, `type must be a TypedArray constructor (got ${describe(type)})`);
+  size('shared', 'length', length);
+  return new type(new SharedArrayBuffer(length * type.BYTES_PER_ELEMENT));
+}

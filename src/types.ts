@@ -1,0 +1,73 @@
+// The public types of corekernels (see DESIGN.md, "Public API").
+
+export type FloatArray = Float32Array | Float64Array;
+export type NumericArray =
+  | Int8Array
+  | Uint8Array
+  | Uint8ClampedArray
+  | Int16Array
+  | Uint16Array
+  | Int32Array
+  | Uint32Array
+  | Float32Array
+  | Float64Array
+  | BigInt64Array
+  | BigUint64Array;
+
+/** A dense row-major matrix. */
+export interface Matrix<T extends FloatArray = FloatArray> {
+  data: T;
+  rows: number;
+  cols: number;
+}
+
+export type BackendChoice = 'auto' | 'native' | 'workers' | 'js';
+export type BackendName = 'native' | 'workers' | 'js';
+
+export interface CallOptions {
+  /** Cancels queued or running work; the call rejects with a DOMException named AbortError. */
+  signal?: AbortSignal;
+  backend?: BackendChoice;
+  /** Cap on threads for this call, 1..threads(). */
+  threads?: number;
+}
+export type SyncOptions = Omit<CallOptions, 'signal'>;
+
+export interface GemmArgs<T extends FloatArray> {
+  layout?: 'row-major' | 'col-major';
+  transA?: boolean;
+  transB?: boolean;
+  m: number;
+  n: number;
+  k: number;
+  alpha?: number;
+  /** beta = 0 means C is not read (NaN in C does not leak). */
+  beta?: number;
+  a: T;
+  lda?: number;
+  b: T;
+  ldb?: number;
+  c: T;
+  ldc?: number;
+}
+
+export type Inclusive = 'both' | 'neither' | 'left' | 'right';
+export interface RangeOptions extends CallOptions {
+  /** Which bounds count, as pandas' Series.between: 'both' (default), 'neither', 'left', 'right'. */
+  inclusive?: Inclusive;
+}
+export type RangeSyncOptions = Omit<RangeOptions, 'signal'>;
+
+export interface Info {
+  version: string;
+  /** What 'auto' uses for large work. */
+  backend: BackendName;
+  native: {
+    loaded: boolean;
+    error?: string;
+    isa?: string;
+    openmp?: boolean;
+    build?: 'node-gyp' | 'cmake-js' | 'prebuilt';
+  };
+  threads: number;
+}

@@ -1,0 +1,129 @@
+// Argument checks shared by every public function. Each throws the designed error; the
+// async entry points turn a throw into a rejection.
+import { checkBackend, checkThreadCount, defaultBackend, threads } from './config';
+import { codes, describe, rangeError, typeError } from './errors';
+import type { BackendChoice, CallOptions, FloatArray, NumericArray } from './types';
+
+const NUMERIC_KINDS = [
+  Int8Array, Uint8Array, Uint8ClampedArray, Int16Array, Uint16Array, Int32Array, Uint32Array,
+  Float32Array, Float64Array, BigInt64Array, BigUint64Array,
+] as const;
+
+const typedArrayProto = Object.getPrototypeOf(Int8Array.prototype) as object;
+const toStringTag = Object.getOwnPropertyDescriptor(typedArrayProto, Symbol.toStringTag)!.get!;
+
+/** The constructor name of a real TypedArray (not a look-alike), or undefined. */
+export function typedArrayKind(value: unknown): string | undefined {
+  return toStringTag.call(value) as string | undefined;
+}
+
+function isDetached(buffer: ArrayBufferLike): boolean {
+  if (buffer.byteLength !== 0 || typeof SharedArrayBuffer !== 'undefined' && buffer instanceof SharedArrayBuffer) return false;
+  const flag = (buffer as { detached?: boolean }).detached;
+  if (typeof flag === 'boolean') return flag;
+  try {
+    new Uint8Array(buffer as ArrayBuffer);
+    return false;
+  } catch {
+    return true;
+  }
+}
+
+function checkAttached(fn: string, name: string, arr: NumericArray): void {
+  if (isDetached(arr.buffer)) throw typeError(fn, codes.DETACHED, `${name}'s ArrayBuffer is detached`);
+}
+
+export function numericArray(fn: string, name: string, value: unknown): NumericArray {
+  const kind = typedArrayKind(value);
+  if (kind === undefined || !NUMERIC_KINDS.some((k) => k.name === kind))
+    throw typeError(fn, codes.INVALID_ARG_TYPE, `${name} must be a TypedArray (got ${describe(value)})`);
+  checkAttached(fn, name, value as NumericArray);
+  return value as NumericArray;
+}
+
+export function floatArray(fn: string, name: string, value: unknown): FloatArray {
+  const kind = typedArrayKind(value);
+  if (kind !== 'Float32Array' && kind !== 'Float64Array')
+    throw typeError(fn, codes.INVALID_ARG_TYPE, `${name} must be a Float32Array or Float64Array (got ${describe(value)})`);
+  checkAttached(fn, name, value as FloatArray);
+  return value as FloatArray;
+}
+
+export function sameKind(fn: string, name: string, value: NumericArray, expected: NumericArray, expectedName: string): void {
+  if (typedArrayKind(value) !== typedArrayKind(expected))
+    throw typeError(fn, codes.INVALID_ARG_TYPE,
+      `${name} is a ${typedArrayKind(value)} but ${expectedName} is a ${typedArrayKind(expected)} (element types must match)`);
+}
+
+/** A non-negative safe integer (sizes, counts, leading dimensions). */
+export function size(fn: string, name: string, value: unknown): number {
+  if (typeof value !== 'number' || !Number.isInteger(value))
+    throw typeError(fn, codes.INVALID_ARG_TYPE, `${name} must be an integer (got ${describe(value)})`);
+  if (value < 0 || value > Number.MAX_SAFE_INTEGER)
+    throw rangeError(fn, codes.OUT_OF_RANGE, `${name} must be a non-negative integer (got ${value})`);
+  return value;
+}
+
+export function bool(fn: string, name: string, value: unknown, fallback: boolean): boolean {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'boolean') throw typeError(fn, codes.INVALID_ARG_TYPE, `${name} must be a boolean (got ${describe(value)})`);
+  return value;
+}
+
+export function num(fn: string, name: string, value: unknown, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number') throw typeError(fn, codes.INVALID_ARG_TYPE, `${name} must be a number (got ${describe(value)})`);
+  return value;
+}
+
+export function oneOf<T extends string>(fn: string, name: string, value: unknown, allowed: readonly T[], fallback: T): T {
+  if (value === undefined) return fallback;
+  if (!(allowed as readonly unknown[]).includes(value))
+    throw rangeError(fn, codes.OUT_OF_RANGE, `${name} must be one of ${allowed.map((a) => `'${a}'`).join(', ')} (got ${String(value)})`);
+  return value as T;
+}
+
+export function object(fn: string, name: string, value: unknown): Record<string, unknown> {
+  if (value === null || typeof value !== 'object')
+    throw typeError(fn, codes.INVALID_ARG_TYPE, `${name} must be an object (got ${describe(value)})`);
+  return value as Record<string, unknown>;
+}
+
+export function needLength(fn: string, name: string, arr: NumericArray, needed: number, shape: string): void {
+  if (arr.length < needed)
+    throw rangeError(fn, codes.ARRAY_TOO_SHORT, `${name} has ${arr.length} elements but ${shape} needs ${needed}`);
+}
+
+/** True when two arrays share any byte of memory. */
+export function overlaps(x: NumericArray, y: NumericArray): boolean {
+  if (x.buffer !== y.buffer || x.byteLength === 0 || y.byteLength === 0) return false;
+  return x.byteOffset < y.byteOffset + y.byteLength && y.byteOffset < x.byteOffset + x.byteLength;
+}
+
+export function noOverlap(fn: string, outName: string, out: NumericArray, inputs: [string, NumericArray][]): void {
+  for (const [name, arr] of inputs)
+    if (overlaps(out, arr)) throw rangeError(fn, codes.OUT_OVERLAP, `${outName} shares memory with ${name}`);
+}
+
+/** A matrix-shaped argument {data, rows, cols}. */
+export function shape(fn: string, name: string, m: unknown): { rows: number; cols: number } {
+  const o = object(fn, name, m);
+  return { rows: size(fn, `${name}.rows`, o.rows), cols: size(fn, `${name}.cols`, o.cols) };
+}
+
+export interface CheckedOptions {
+  backend: BackendChoice;
+  threads: number;
+  signal?: AbortSignal;
+}
+
+/** The options every call takes, checked and with defaults filled in. */
+export function callOptions(fn: string, opts: CallOptions | undefined): CheckedOptions {
+  if (opts === undefined) return { backend: defaultBackend(), threads: threads() };
+  const o = object(fn, 'options', opts) as CallOptions;
+  const backend = o.backend === undefined ? defaultBackend() : checkBackend(fn, o.backend);
+  const t = o.threads === undefined ? threads() : checkThreadCount(fn, 'options.threads', o.threads, threads());
+  if (o.signal !== undefined && !(o.signal instanceof AbortSignal))
+    throw typeError(fn, codes.INVALID_ARG_TYPE, `options.signal must be an AbortSignal (got ${describe(o.signal)})`);
+  return { backend, threads: t, signal: o.signal };
+}
