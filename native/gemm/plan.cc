@@ -1,0 +1,65 @@
+#include "plan.h"
+
+#include <algorithm>
+
+#include "blocking.h"
+
+namespace ck {
+namespace {
+
+// Below this many flops a thread hop (waking a pool thread) costs more than it saves.
+constexpr double kInlineFlops = 1 << 21;
+// B at most this many NR panels wide: each A element is reused too few times for packing
+// A to pay, and B's rows are read as they are.
+constexpr size_t kDirectPanels = 4;
+// Tiles per thread when there are threads to feed: enough for the dynamic claiming to even
+// out a busy core, few enough that each tile keeps a full A block busy.
+constexpr size_t kTilesPerThread = 3;
+
+size_t ceil_div(size_t a, size_t b) { return (a + b - 1) / b; }
+
+}  // namespace
+
+template <class T>
+Plan make_plan(const gemm_kernels::Kernels<T>& kern, const GemmArgs<T>& g, unsigned threads) {
+  const Blocking bl = blocking_for(kern);
+  Plan p;
+  p.packed = g.n > kDirectPanels * kern.nr && g.m > 2 * kern.mr;
+  p.stage_b = p.packed || g.trans_b;
+  // Equal depth blocks: k = KC + 1 must not leave a depth-1 pass over C.
+  const size_t kblocks = ceil_div(g.k, bl.kc);
+  p.kc = ceil_div(g.k, kblocks);
+  p.chunk = 4 * kern.nr;
+  p.region_n = g.n;
+  p.region_k = g.k;
+  if (p.stage_b) {
+    const size_t step_bytes = ceil_div(g.n, kern.nr) * kern.nr * sizeof(T);  // one depth step, all columns
+    if (p.kc * step_bytes <= bl.budget) {
+      p.region_k = std::min(g.k, bl.budget / (p.kc * step_bytes) * p.kc);
+    } else {
+      p.region_k = p.kc;
+      p.region_n = std::max<size_t>(1, bl.budget / (p.kc * sizeof(T) * p.chunk)) * p.chunk;
+    }
+  }
+
+  p.threads = 2.0 * static_cast<double>(g.m) * static_cast<double>(g.n) * static_cast<double>(g.k) < kInlineFlops
+                  ? 1
+                  : std::max(1u, threads);
+  const size_t panels = ceil_div(g.m, kern.mr);
+  p.tiles_m = ceil_div(panels, bl.mc / kern.mr);
+  if (p.threads > 1) {
+    const size_t want = kTilesPerThread * p.threads;
+    if (p.tiles_m < want) p.tiles_m = std::min(panels, want);
+    if (p.tiles_m < want) {
+      const size_t units = ceil_div(std::min(g.n, p.region_n), p.stage_b ? p.chunk : kern.nr);
+      p.tiles_n = std::min(units, ceil_div(want, p.tiles_m));
+    }
+  }
+  p.tile_rows = ceil_div(panels, p.tiles_m) * kern.mr;
+  return p;
+}
+
+template Plan make_plan<float>(const gemm_kernels::Kernels<float>&, const GemmArgs<float>&, unsigned);
+template Plan make_plan<double>(const gemm_kernels::Kernels<double>&, const GemmArgs<double>&, unsigned);
+
+}  // namespace ck
