@@ -19,11 +19,31 @@ interface Slot {
 }
 
 const ENTRY = join(__dirname, 'worker-entry.js');
+
+// Each call's [next tile, cancelled] pair lives in one SharedArrayBuffer that every worker
+// receives once at start, so a call's message carries only a slot number.
+const CONTROL_SLOTS = 4096;
+const control = new Int32Array(new SharedArrayBuffer(CONTROL_SLOTS * 2 * 4));
+const freeSlots: number[] = Array.from({ length: CONTROL_SLOTS }, (_, i) => CONTROL_SLOTS - 1 - i);
+const slotWaiters: (() => void)[] = [];
+
+async function takeSlot(): Promise<number> {
+  while (freeSlots.length === 0) await new Promise<void>((resolve) => slotWaiters.push(resolve));
+  const slot = freeSlots.pop()!;
+  Atomics.store(control, 2 * slot, 0);
+  Atomics.store(control, 2 * slot + 1, 0);
+  return slot;
+}
+
+function releaseSlot(slot: number): void {
+  freeSlots.push(slot);
+  slotWaiters.shift()?.();
+}
 const slots: Slot[] = [];
 const queue: Task[] = [];
 
 function spawn(): Slot {
-  const slot: Slot = { worker: new Worker(ENTRY) };
+  const slot: Slot = { worker: new Worker(ENTRY, { workerData: { control } }) };
   slot.worker.unref(); // an idle pool never keeps the process alive
   slot.worker.on('message', (reply: ReplyMessage) => {
     const task = slot.task!;
@@ -110,12 +130,12 @@ export async function runWorkers<J extends object, P, R>(
   const tiles = kernel.tiles(prepared);
   if (tiles === 0) return kernel.merge(prepared, []);
   const { shared, copyBack } = share(prepared, kernel.outputs);
-  const control = new Int32Array(new SharedArrayBuffer(8));
-  const cancel = () => Atomics.store(control, 1, 1);
+  const slot = await takeSlot();
+  const cancel = () => Atomics.store(control, 2 * slot + 1, 1);
   signal?.addEventListener('abort', cancel, { once: true });
   poolSize = Math.max(poolSize, threads);
   try {
-    const msg: TaskMessage = { kernel: kernel.name, job: shared, tiles, control };
+    const msg: TaskMessage = { kernel: kernel.name, job: shared, tiles, slot };
     const replies = await Promise.all(Array.from({ length: Math.min(threads, tiles) }, () => submit(msg)));
     if (signal?.aborted) throw onAbort();
     const parts = new Array<P>(tiles);
@@ -129,6 +149,7 @@ export async function runWorkers<J extends object, P, R>(
     throw err;
   } finally {
     signal?.removeEventListener('abort', cancel);
+    releaseSlot(slot);
   }
 }
 
