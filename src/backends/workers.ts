@@ -95,6 +95,13 @@ function submit(msg: TaskMessage): Promise<[number, unknown][]> {
   });
 }
 
+/** Settles a call's queued (not started) tasks with no tiles done. */
+function withdraw(msg: TaskMessage): void {
+  for (let i = queue.length - 1; i >= 0; i--) {
+    if (queue[i].msg === msg) queue.splice(i, 1)[0].resolve([]);
+  }
+}
+
 const isShared = (v: unknown): v is ArrayBufferView =>
   ArrayBuffer.isView(v) && v.buffer instanceof SharedArrayBuffer;
 
@@ -131,11 +138,14 @@ export async function runWorkers<J extends object, P, R>(
   if (tiles === 0) return kernel.merge(prepared, []);
   const { shared, copyBack } = share(prepared, kernel.outputs);
   const slot = await takeSlot();
-  const cancel = () => Atomics.store(control, 2 * slot + 1, 1);
+  const msg: TaskMessage = { kernel: kernel.name, job: shared, tiles, slot };
+  const cancel = () => {
+    Atomics.store(control, 2 * slot + 1, 1); // running tasks stop claiming tiles
+    withdraw(msg); // queued ones settle now, not when the work ahead of them ends
+  };
   signal?.addEventListener('abort', cancel, { once: true });
   poolSize = Math.max(poolSize, threads);
   try {
-    const msg: TaskMessage = { kernel: kernel.name, job: shared, tiles, slot };
     const replies = await Promise.all(Array.from({ length: Math.min(threads, tiles) }, () => submit(msg)));
     if (signal?.aborted) throw onAbort();
     const parts = new Array<P>(tiles);
