@@ -8,6 +8,8 @@ import type { JsKernel } from '../kernels/kernel';
 import type { ReplyMessage, TaskMessage } from './worker-entry';
 
 interface Task {
+  /** The public function, for error messages. */
+  fn: string;
   msg: TaskMessage;
   resolve: (parts: [number, unknown][]) => void;
   reject: (err: Error) => void;
@@ -49,7 +51,7 @@ function spawn(): Slot {
     const task = slot.task!;
     slot.task = undefined;
     if (reply.ok) task.resolve(reply.parts);
-    else task.reject(runtimeError(task.msg.kernel, codes.NATIVE_FAILURE, `a worker failed: ${reply.error}`));
+    else task.reject(runtimeError(task.fn, codes.NATIVE_FAILURE, `a worker failed: ${reply.error}`));
     next(slot);
   });
   const died = (why: string) => {
@@ -57,7 +59,7 @@ function spawn(): Slot {
     if (i >= 0) slots.splice(i, 1);
     const task = slot.task;
     slot.task = undefined;
-    task?.reject(runtimeError(task.msg.kernel, codes.WORKER_DIED, `a worker thread died during the call (${why})`));
+    task?.reject(runtimeError(task.fn, codes.WORKER_DIED, `a worker thread died during the call (${why})`));
     pump(); // its replacement picks up queued work
   };
   slot.worker.on('error', (err) => died(err.message));
@@ -88,9 +90,9 @@ function pump(): void {
 
 let poolSize = 1;
 
-function submit(msg: TaskMessage): Promise<[number, unknown][]> {
+function submit(fn: string, msg: TaskMessage): Promise<[number, unknown][]> {
   return new Promise((resolve, reject) => {
-    queue.push({ msg, resolve, reject });
+    queue.push({ fn, msg, resolve, reject });
     pump();
   });
 }
@@ -130,7 +132,7 @@ function share<J extends object>(job: J, outputs: readonly (keyof J)[]): { share
  * `onAbort()` if the signal fires, or with a WORKER_DIED error if a worker dies.
  */
 export async function runWorkers<J extends object, P, R>(
-  kernel: JsKernel<J, P, R>, job: J, threads: number, signal: AbortSignal | undefined, onAbort: () => unknown,
+  fn: string, kernel: JsKernel<J, P, R>, job: J, threads: number, signal: AbortSignal | undefined, onAbort: () => unknown,
 ): Promise<R> {
   if (signal?.aborted) throw onAbort();
   const prepared = kernel.prepare ? kernel.prepare(job) : job;
@@ -146,12 +148,12 @@ export async function runWorkers<J extends object, P, R>(
   signal?.addEventListener('abort', cancel, { once: true });
   poolSize = Math.max(poolSize, threads);
   try {
-    const replies = await Promise.all(Array.from({ length: Math.min(threads, tiles) }, () => submit(msg)));
+    const replies = await Promise.all(Array.from({ length: Math.min(threads, tiles) }, () => submit(fn, msg)));
     if (signal?.aborted) throw onAbort();
     const parts = new Array<P>(tiles);
     let got = 0;
     for (const reply of replies) for (const [t, part] of reply) (parts[t] = part as P), got++;
-    if (got !== tiles) throw runtimeError(kernel.name, codes.WORKER_DIED, `workers returned ${got} of ${tiles} tiles`);
+    if (got !== tiles) throw runtimeError(fn, codes.WORKER_DIED, `workers returned ${got} of ${tiles} tiles`);
     copyBack();
     return kernel.merge(prepared, parts);
   } catch (err) {
