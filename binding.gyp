@@ -33,6 +33,7 @@
         "native/runtime/pool.cc",
         "native/runtime/scheduler.cc",
         "native/gemm/gemm.cc",
+        "native/gemm/buffer.cc",
         "native/gemm/driver.cc",
         "native/gemm/plan.cc",
         "native/gemm/blocking.cc",

@@ -45,8 +45,8 @@ void scale_c(const GemmArgs<T>& g) {
 template <class T>
 class ASlots {
  public:
-  ASlots(unsigned count, size_t each)
-      : count_(count), each_(each), space_(count * each), busy_(new std::atomic<bool>[count]) {
+  ASlots(T* space, unsigned count, size_t each)
+      : space_(space), count_(count), each_(each), busy_(count == 0 ? nullptr : new std::atomic<bool>[count]) {
     for (unsigned i = 0; i < count; ++i) busy_[i].store(false, std::memory_order_relaxed);
   }
 
@@ -66,7 +66,7 @@ class ASlots {
     ~Lease() { slots_.busy_[index_].store(false, std::memory_order_release); }
     Lease(const Lease&) = delete;
     Lease& operator=(const Lease&) = delete;
-    T* get() const { return slots_.space_.get() + index_ * slots_.each_; }
+    T* get() const { return slots_.space_ + index_ * slots_.each_; }
 
    private:
     ASlots& slots_;
@@ -74,11 +74,18 @@ class ASlots {
   };
 
  private:
+  T* space_;
   unsigned count_;
   size_t each_;
-  AlignedBuffer<T> space_;
   std::unique_ptr<std::atomic<bool>[]> busy_;
 };
+
+// Elements, rounded up to whole cache lines so every buffer carved from one block stays aligned.
+template <class T>
+size_t whole_lines(size_t elems) {
+  constexpr size_t per_line = 64 / sizeof(T);
+  return (elems + per_line - 1) / per_line * per_line;
+}
 
 template <class T>
 class Multiply {
@@ -93,9 +100,13 @@ class Multiply {
         stride_(plan_.packed ? ceil_div(plan_.region_n, kern.nr) * kern.nr : plan_.region_n),
         depth_blocks_(ceil_div(plan_.region_k, plan_.kc)),
         chunks_(ceil_div(plan_.region_n, plan_.chunk)),
-        staged_(plan_.stage_b ? plan_.region_k * stride_ : 0),
+        staged_elems_(plan_.stage_b ? whole_lines<T>(plan_.region_k * stride_) : 0),
+        slot_elems_(whole_lines<T>(plan_.tile_rows * plan_.kc)),
+        slot_count_(plan_.packed ? static_cast<unsigned>(std::min<size_t>(plan_.threads, plan_.tiles_m * plan_.tiles_n)) : 0),
+        scratch_((staged_elems_ + slot_count_ * slot_elems_) * sizeof(T)),
+        staged_(scratch_.as<T>()),
         states_(plan_.stage_b ? depth_blocks_ : 0, chunks_),
-        slots_(plan_.packed ? plan_.threads : 0, plan_.tile_rows * plan_.kc) {}
+        slots_(scratch_.as<T>() + staged_elems_, slot_count_, slot_elems_) {}
 
   void run() {
     const size_t tiles = plan_.tiles_m * plan_.tiles_n;
@@ -147,7 +158,7 @@ class Multiply {
         continue;
       }
       const size_t d = (pc - pc0) / plan_.kc;
-      T* base = staged_.get() + d * plan_.kc * stride_;
+      T* base = staged_ + d * plan_.kc * stride_;
       for (size_t ch = j0 / plan_.chunk; ch * plan_.chunk < j1; ++ch) {
         states_.ensure(d, ch, [&](size_t dd, size_t cc) { stage(jc, pc0, rn, dd, cc); });
         const size_t cj = ch * plan_.chunk;
@@ -164,7 +175,7 @@ class Multiply {
   void stage(size_t jc, size_t pc0, size_t rn, size_t d, size_t c) {
     const size_t pc = pc0 + d * plan_.kc, kd = std::min(plan_.kc, g_.k - pc);
     const size_t cj = c * plan_.chunk, cn = std::min(plan_.chunk, rn - cj);
-    T* base = staged_.get() + d * plan_.kc * stride_;
+    T* base = staged_ + d * plan_.kc * stride_;
     const T* src = b_.p + pc * b_.rs + (jc + cj) * b_.cs;
     if (plan_.packed) {
       kern_.pack_b(src, b_.rs, b_.cs, kd, cn, base + cj * kd);
@@ -181,7 +192,10 @@ class Multiply {
   const View<T> a_, b_;
   const size_t stride_;  // elements between depth steps of the staged B
   const size_t depth_blocks_, chunks_;
-  AlignedBuffer<T> staged_;
+  const size_t staged_elems_, slot_elems_;
+  const unsigned slot_count_;
+  Scratch scratch_;  // the staged B, then one A buffer per slot
+  T* const staged_;
   ChunkStates states_;
   ASlots<T> slots_;
 };

@@ -16,7 +16,8 @@ namespace ck {
 class ChunkStates {
  public:
   ChunkStates(size_t depth_blocks, size_t chunks)
-      : chunks_(chunks), states_(new std::atomic<unsigned char>[depth_blocks * chunks]) {
+      : chunks_(chunks),
+        states_(depth_blocks * chunks == 0 ? nullptr : new std::atomic<unsigned char>[depth_blocks * chunks]) {
     reset(depth_blocks);
   }
 

@@ -37,16 +37,12 @@ CK_AVX512_VECTOR(F64x8, double, __m512d, __mmask8, 8, pd)
 CK_AVX512_VECTOR(F32x16, float, __m512, __mmask16, 16, ps)
 #undef CK_AVX512_VECTOR
 
-#ifndef CK_AVX512_MR
-#define CK_AVX512_MR 14
-#define CK_AVX512_NV 2
-#endif
-
-// Shares: the B micro-panel fills about half of L1 (the A panel streams past it), the A
-// block about half of L2, the shared B block a quarter of L3.
-constexpr BlockShares kShares{0.5, 0.5, 0.25};
-constexpr Kernels<double> kF64 = make_kernels<F64x8, CK_AVX512_MR, CK_AVX512_NV>(Isa::avx512, "avx512 f64", kShares);
-constexpr Kernels<float> kF32 = make_kernels<F32x16, CK_AVX512_MR, CK_AVX512_NV>(Isa::avx512, "avx512 f32", kShares);
+// Measured on a 48 KiB-L1d / 2 MiB-L2 Sapphire Rapids: a KC×NR micro-panel of B as big as
+// L1 itself (KC = 384; the kernel prefetches it) and an A block of about 0.3 of L2 beat the
+// textbook halves, because fewer, longer passes over C cost less than the L1 misses.
+constexpr BlockShares kShares{1.0, 0.3, 0.25};
+constexpr Kernels<double> kF64 = make_kernels<F64x8, 14, 2>(Isa::avx512, "avx512 f64", kShares);
+constexpr Kernels<float> kF32 = make_kernels<F32x16, 14, 2>(Isa::avx512, "avx512 f32", kShares);
 constexpr KernelTables kTables{&kF32, &kF64};
 
 }  // namespace

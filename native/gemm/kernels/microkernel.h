@@ -10,6 +10,7 @@
 // flags in different files, and the linker must never merge an AVX-512 instance into the
 // generic path. For the same reason this header uses no standard-library templates.
 #include <cstddef>
+#include <cstdint>
 
 #include "kernel.h"
 
@@ -78,6 +79,17 @@ inline void store_tile(typename V::R (&acc)[MR][NV], typename V::T* c, size_t ld
   }
 }
 
+constexpr size_t kPrefetchSteps = 12;
+template <class V>
+constexpr size_t kLineElems = 64 / sizeof(typename V::T);
+
+// An address `elems` elements past p, possibly beyond the array: only ever prefetched
+// (which cannot fault), and formed as an integer so no out-of-range pointer exists.
+template <class T>
+inline const void* ahead(const T* p, size_t elems) {
+  return reinterpret_cast<const void*>(reinterpret_cast<uintptr_t>(p) + elems * sizeof(T));
+}
+
 // One MR×(NV·W) tile of C over depth k. A is packed (MR values per depth step) or direct
 // (MR rows rs_a apart, stepping cs_a). B rows are rs_b apart; with kPartialB the last
 // vector reads only `tail` lanes (direct B at the right edge of the matrix).
@@ -90,9 +102,21 @@ void tile(size_t k, const typename V::T* a, size_t rs_a, size_t cs_a, const type
   R acc[MR][NV];
   CK_UNROLL for (size_t i = 0; i < MR; ++i) {
     CK_UNROLL for (size_t v = 0; v < NV; ++v) acc[i][v] = V::zero();
-    if (i < m) V::prefetch(c + i * ldc);
+    if (i < m) {
+      V::prefetch(c + i * ldc);
+      V::prefetch(c + i * ldc + NV * W - 1);  // a row of the tile may span two cache lines
+    }
   }
   for (size_t p = 0; p < k; ++p) {
+    // The A panel streams from L2 and the B micro-panel falls out of L1 between passes:
+    // fetch both a few depth steps ahead (the hardware prefetcher alone leaves the FMAs
+    // waiting, most of all for deep KC).
+    if (kPackedA) {
+      V::prefetch(ahead(a, kPrefetchSteps * MR));
+      V::prefetch(ahead(a, kPrefetchSteps * MR + kLineElems<V>));
+    }
+    V::prefetch(ahead(b, kPrefetchSteps * rs_b));
+    if (NV * W > kLineElems<V>) V::prefetch(ahead(b, kPrefetchSteps * rs_b + kLineElems<V>));
     R bv[NV];
     CK_UNROLL for (size_t v = 0; v < NV; ++v) {
       bv[v] = kPartialB && v + 1 == NV ? V::load_part(b + v * W, tail_mask) : V::load(b + v * W);
