@@ -35,9 +35,10 @@ struct BlockArgs {
 // Cache-blocking defaults for one ISA and element type, expressed as the share of each
 // cache level a block should fill, so they scale with the caches the OS reports.
 struct BlockShares {
-  double l1;  // B micro-panel (KC×NR) in L1
-  double l2;  // A block (MC×KC) in L2
-  double l3;  // shared B block (KC×NC, all depth blocks of one region) in L3
+  double kc_l1;  // KC×NR micro-panel of B as a share of L1 (kernels that keep it there),
+  double kc_l2;  //   or of L2 (kernels that stream it from L2 with prefetch); the larger wins
+  double mc_l2;  // MC×KC block of A as a share of L2
+  double nc_l3;  // the B block staged for one region as a share of L3
 };
 
 template <class T>

@@ -79,7 +79,10 @@ inline void store_tile(typename V::R (&acc)[MR][NV], typename V::T* c, size_t ld
   }
 }
 
-constexpr size_t kPrefetchSteps = 12;
+#ifndef CK_PREFETCH_STEPS
+#define CK_PREFETCH_STEPS 12
+#endif
+constexpr size_t kPrefetchSteps = CK_PREFETCH_STEPS;
 template <class V>
 constexpr size_t kLineElems = 64 / sizeof(typename V::T);
 

@@ -48,7 +48,7 @@ CK_NEON_VECTOR(F64x2, double, float64x2_t, 2, f64)
 CK_NEON_VECTOR(F32x4, float, float32x4_t, 4, f32)
 #undef CK_NEON_VECTOR
 
-constexpr BlockShares kShares{0.5, 0.5, 0.25};
+constexpr BlockShares kShares{0.5, 0, 0.3, 0.25};
 constexpr Kernels<double> kF64 = make_kernels<F64x2, 6, 4>(Isa::neon, "neon f64", kShares);
 constexpr Kernels<float> kF32 = make_kernels<F32x4, 6, 4>(Isa::neon, "neon f32", kShares);
 constexpr KernelTables kTables{&kF32, &kF64};
