@@ -2,13 +2,16 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <mutex>
 
 #include "../runtime/cache.h"
 
 namespace ck {
 
+namespace {
+
 template <class T>
-Blocking blocking_for(const gemm_kernels::Kernels<T>& kern) {
+Blocking compute(const gemm_kernels::Kernels<T>& kern) {
   const CacheSizes& cache = cache_sizes();
   const gemm_kernels::BlockShares& s = kern.shares;
   // Clamps keep a misreported cache (0, or a VM's whole-host L3) from producing blocks
@@ -26,7 +29,21 @@ Blocking blocking_for(const gemm_kernels::Kernels<T>& kern) {
   return Blocking{kc, mc, budget};
 }
 
-template Blocking blocking_for<float>(const gemm_kernels::Kernels<float>&);
-template Blocking blocking_for<double>(const gemm_kernels::Kernels<double>&);
+}  // namespace
+
+// Once per kernel table (one per ISA and element type): the caches do not change while the
+// process runs, and small multiplies should not pay for the arithmetic on every call.
+template <class T>
+const Blocking& blocking_for(const gemm_kernels::Kernels<T>& kern) {
+  constexpr size_t kIsas = 4;
+  static std::once_flag once[kIsas];
+  static Blocking memo[kIsas];
+  const size_t i = static_cast<size_t>(kern.isa);
+  std::call_once(once[i], [&] { memo[i] = compute(kern); });
+  return memo[i];
+}
+
+template const Blocking& blocking_for<float>(const gemm_kernels::Kernels<float>&);
+template const Blocking& blocking_for<double>(const gemm_kernels::Kernels<double>&);
 
 }  // namespace ck

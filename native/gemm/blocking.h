@@ -14,6 +14,6 @@ struct Blocking {
 };
 
 template <class T>
-Blocking blocking_for(const gemm_kernels::Kernels<T>& kern);
+const Blocking& blocking_for(const gemm_kernels::Kernels<T>& kern);
 
 }  // namespace ck

@@ -22,9 +22,19 @@ size_t ceil_div(size_t a, size_t b) { return (a + b - 1) / b; }
 
 template <class T>
 Plan make_plan(const gemm_kernels::Kernels<T>& kern, const GemmArgs<T>& g, unsigned threads) {
-  const Blocking bl = blocking_for(kern);
+  const Blocking& bl = blocking_for(kern);
+  const double flops = 2.0 * static_cast<double>(g.m) * static_cast<double>(g.n) * static_cast<double>(g.k);
   Plan p;
   p.packed = g.n > kDirectPanels * kern.nr && g.m > 2 * kern.mr;
+  if (!p.packed && !g.trans_b && flops < kInlineFlops && g.k <= bl.kc) {
+    // Small and direct: one tile, one depth block, this thread (most of a small call's
+    // cost is the call itself, so the plan must not add to it).
+    p.kc = p.region_k = g.k;
+    p.region_n = g.n;
+    p.chunk = 4 * kern.nr;
+    p.tile_rows = g.m;
+    return p;
+  }
   p.stage_b = p.packed || g.trans_b;
   // Equal depth blocks: k = KC + 1 must not leave a depth-1 pass over C.
   const size_t kblocks = ceil_div(g.k, bl.kc);
@@ -42,9 +52,7 @@ Plan make_plan(const gemm_kernels::Kernels<T>& kern, const GemmArgs<T>& g, unsig
     }
   }
 
-  p.threads = 2.0 * static_cast<double>(g.m) * static_cast<double>(g.n) * static_cast<double>(g.k) < kInlineFlops
-                  ? 1
-                  : std::max(1u, threads);
+  p.threads = flops < kInlineFlops ? 1 : std::max(1u, threads);
   const size_t panels = ceil_div(g.m, kern.mr);
   p.tiles_m = ceil_div(panels, bl.mc / kern.mr);
   if (p.threads > 1) {
