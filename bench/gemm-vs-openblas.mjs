@@ -3,7 +3,7 @@
 // alternating batches (A B A B ...) and compares medians, so both see the same machine.
 //
 //   flock /tmp/ck-bench.lock node bench/gemm-vs-openblas.mjs [--only square,peak,small,skinny,variants]
-//                                                      [--rounds 5] [--batch 0.25] [--peak GFLOPS]
+//                                 [--threads 1,2] [--rounds 5] [--batch 0.25] [--peak GFLOPS]
 //
 // --batch is the seconds each timed batch aims for; --peak skips running peak.c (f64 GFLOP/s,
 // 1 thread). Needs /usr/bin/python3 with numpy, and /tmp/ck-peers/peak (shared/peers/setup.sh).
@@ -20,6 +20,7 @@ const opt = (name, fallback) => {
 };
 const ONLY = new Set(opt('only', 'square,peak,small,skinny,variants').split(','));
 const ROUNDS = Number(opt('rounds', 5));
+const THREADS = opt('threads', '1,2').split(',').map(Number);
 const BATCH_SECONDS = Number(opt('batch', 0.25));
 const PYTHON = process.env.PYTHON ?? '/usr/bin/python3';
 const PEAK = process.env.CK_PEAK ?? '/tmp/ck-peers/peak';
@@ -148,7 +149,7 @@ console.log(`corekernels ${info.version}, native ${info.native.loaded ? `${info.
 
 const n2048 = {};
 if (ONLY.has('square') || ONLY.has('peak')) {
-  for (const threads of [1, 2]) {
+  for (const threads of THREADS) {
     for (const dtype of ['f64', 'f32']) {
       for (const n of ONLY.has('square') ? [256, 512, 1024, 2048] : [2048]) {
         if (!ONLY.has('square') && threads !== 1) continue;
@@ -191,7 +192,7 @@ if (ONLY.has('small')) {
 
 if (ONLY.has('skinny')) {
   const shapes = [['10000x64 * 64x64', 10000, 64, 64], ['64x10000 * 10000x64', 64, 64, 10000], ['2000x2000 * 2000x16', 2000, 16, 2000]];
-  for (const threads of [1, 2]) {
+  for (const threads of THREADS) {
     for (const dtype of ['f64', 'f32']) {
       for (const [name, m, n, k] of shapes) {
         await speedCase(`${name} ${dtype} threads=${threads}`, { dtype, threads, m, n, k }, 0.8);
@@ -203,7 +204,7 @@ if (ONLY.has('skinny')) {
 if (ONLY.has('variants')) {
   const variants = [['transA', { transA: true }], ['transB', { transB: true }], ['transA+transB', { transA: true, transB: true }],
     ['col-major', { colMajor: true }]];
-  for (const threads of [1, 2]) {
+  for (const threads of THREADS) {
     for (const dtype of ['f64', 'f32']) {
       const n = 1024;
       const base = { dtype, threads, m: n, n, k: n };

@@ -1,6 +1,7 @@
 #include "plan.h"
 
 #include <algorithm>
+#include <cstdlib>
 
 #include "blocking.h"
 
@@ -12,9 +13,10 @@ constexpr double kInlineFlops = 1 << 21;
 // B at most this many NR panels wide: each A element is reused too few times for packing
 // A to pay, and B's rows are read as they are.
 constexpr size_t kDirectPanels = 4;
-// Tiles per thread when there are threads to feed: enough for the dynamic claiming to even
-// out a busy core, few enough that each tile keeps a full A block busy.
-constexpr size_t kTilesPerThread = 3;
+// Tiles per thread when there are threads to feed: a pool thread joins a region some tens of
+// microseconds after it starts (a VM's wake-up), and small tiles let it still take an even
+// share; measured flat from 3 to 8 for n >= 512, best at 6-8 for n = 256.
+constexpr size_t kTilesPerThread = 6;
 
 size_t ceil_div(size_t a, size_t b) { return (a + b - 1) / b; }
 
@@ -24,6 +26,9 @@ template <class T>
 Plan make_plan(const gemm_kernels::Kernels<T>& kern, const GemmArgs<T>& g, unsigned threads) {
   const Blocking& bl = blocking_for(kern);
   const double flops = 2.0 * static_cast<double>(g.m) * static_cast<double>(g.n) * static_cast<double>(g.k);
+#ifdef CK_TUNE  // scratch tuning builds only
+  const double kInlineFlops = std::getenv("CK_INLINE") ? std::strtod(std::getenv("CK_INLINE"), nullptr) : ck::kInlineFlops;
+#endif
   Plan p;
   p.packed = g.n > kDirectPanels * kern.nr && g.m > 2 * kern.mr;
   if (!p.packed && !g.trans_b && flops < kInlineFlops && g.k <= bl.kc) {
@@ -56,7 +61,10 @@ Plan make_plan(const gemm_kernels::Kernels<T>& kern, const GemmArgs<T>& g, unsig
   const size_t panels = ceil_div(g.m, kern.mr);
   p.tiles_m = ceil_div(panels, bl.mc / kern.mr);
   if (p.threads > 1) {
-    const size_t want = kTilesPerThread * p.threads;
+    size_t want = kTilesPerThread * p.threads;
+#ifdef CK_TUNE  // scratch tuning builds only
+    if (const char* e = std::getenv("CK_TPT")) want = std::strtoul(e, nullptr, 10) * p.threads;
+#endif
     if (p.tiles_m < want) p.tiles_m = std::min(panels, want);
     if (p.tiles_m < want) {
       const size_t units = ceil_div(std::min(g.n, p.region_n), p.stage_b ? p.chunk : kern.nr);
