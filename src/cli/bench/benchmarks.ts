@@ -97,43 +97,31 @@ const countRows: Benchmark = {
   },
 };
 
-const countAll: Benchmark = {
-  name: 'countInRange',
-  kernel: 'count',
-  about: 'uniform floats in [0, 1), 0.25 <= x <= 0.75',
-  unit: 'GB/s',
-  sizeName: 'elements',
-  defaultSizes: [32_000_000],
-  dtypes: ['f64', 'f32'],
-  defaultDtypes: ['f64'],
-  work: (size, dtype) => size * bytes(dtype),
-  shape: shortCount,
-  prepare(size, dtype) {
-    const data = ck.shared(FLOAT[dtype], size);
-    fill(data, (u) => u);
-    return { run: (backend, threads) => ck.countInRange(data, 0.25, 0.75, { backend, threads }) };
-  },
-};
+/** A pass over uniform floats in [0, 1): what countInRange and histogram share. */
+function floatScan(
+  name: 'countInRange' | 'histogram', about: string, defaultSize: number,
+  call: (data: ck.FloatArray, opts: { backend: Backend; threads: number }) => Promise<unknown>,
+): Benchmark {
+  return {
+    name, kernel: name === 'histogram' ? 'histogram' : 'count', about, unit: 'GB/s', sizeName: 'elements',
+    defaultSizes: [defaultSize], dtypes: ['f64', 'f32'], defaultDtypes: ['f64'],
+    work: (size, dtype) => size * bytes(dtype),
+    shape: shortCount,
+    prepare(size, dtype) {
+      const data = ck.shared(FLOAT[dtype], size);
+      fill(data, (u) => u);
+      return { run: (backend, threads) => call(data, { backend, threads }) };
+    },
+  };
+}
+
+const countAll = floatScan('countInRange', 'uniform floats in [0, 1), 0.25 <= x <= 0.75', 32_000_000,
+  (data, opts) => ck.countInRange(data, 0.25, 0.75, opts));
 
 const BINS = 64;
-const histogram: Benchmark = {
-  name: 'histogram',
-  kernel: 'histogram',
-  about: `uniform floats in [0, 1), ${BINS} equal bins`,
-  unit: 'GB/s',
-  sizeName: 'elements',
-  defaultSizes: [16_000_000],
-  dtypes: ['f64', 'f32'],
-  defaultDtypes: ['f64'],
-  work: (size, dtype) => size * bytes(dtype),
-  shape: shortCount,
-  prepare(size, dtype) {
-    const data = ck.shared(FLOAT[dtype], size);
-    fill(data, (u) => u);
-    const edges = Float64Array.from({ length: BINS + 1 }, (_, i) => i / BINS);
-    return { run: (backend, threads) => ck.histogram(data, edges, { backend, threads }) };
-  },
-};
+const EDGES = Float64Array.from({ length: BINS + 1 }, (_, i) => i / BINS);
+const histogram = floatScan('histogram', `uniform floats in [0, 1), ${BINS} equal bins`, 16_000_000,
+  (data, opts) => ck.histogram(data, EDGES, opts));
 
 /** In the order the tables print. */
 export const BENCHMARKS: readonly Benchmark[] = [matmul, countRows, countAll, histogram];
