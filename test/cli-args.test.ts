@@ -90,7 +90,7 @@ describe('plan', () => {
     expect(groups).toEqual([
       ...[64, 128, 256, 512, 1024, 2048].map((n) => `matmul f64 ${n}`),
       ...[64, 128, 256, 512, 1024, 2048].map((n) => `matmul f32 ${n}`),
-      'countInRangeByRow i32 200000x5', 'countInRange f64 32M', 'histogram f64 16M',
+      'countInRangeByRow i32 200000x5', 'countInRange f64 32M', 'histogram f64 4M',
     ]);
     expect(cases.length).toBe(groups.length * 5);
   });

@@ -20,26 +20,27 @@ function fake(run: () => Promise<unknown>): Benchmark {
 const at = (size: number): Case => ({ bench: fake(() => sleep(size)), size, dtype: 'f64', backend: 'js', threads: 1 });
 
 describe('runCases', () => {
-  it('times a case with at least three calls, and skips a larger one predicted to exceed the budget', async () => {
-    // budget 0.2 s: 3 calls of 20 ms fit; 80 ms predicted from 20 ms (work x4) does not.
-    const results = await runCases([at(20), at(80), at(160)], { timeBudgetS: 0.2, minSamples: 3, sampleMs: 1 });
-    expect(results.map((r) => r.status)).toEqual(['ok', 'skipped', 'skipped']);
-    expect(results[0].samples).toBeGreaterThanOrEqual(3);
+  const settings = { timeBudgetS: 0.1, minSamples: 3, sampleMs: 1 };
+
+  it('times three calls when they fit the budget, fewer when they do not, and skips a call predicted over it', async () => {
+    // budget 100 ms: 3 calls of 20 ms fit; 2 of 40 ms (predicted 40 from 20); 160 ms predicted from 40 is over.
+    const results = await runCases([at(20), at(40), at(160), at(320)], settings);
+    expect(results.map((r) => [r.status, r.samples])).toEqual([['ok', 3], ['ok', 2], ['skipped', undefined], ['skipped', undefined]]);
     expect(results[0].medianMs).toBeGreaterThanOrEqual(19);
-    expect(results[1].reason).toMatch(/^predicted 8\d\.?\d* ms a call from 20; 3 calls would exceed the 0.2 s budget/);
-    expect(results[1].predictedMs).toBeGreaterThan(76);
-    expect(results[2].reason).toMatch(/from 80;/); // chained from the prediction, never run
+    expect(results[1].predictedMs).toBeGreaterThanOrEqual(38);
+    expect(results[2].reason).toMatch(/^predicted 1\d\d ms a call from 40, over the 0.1 s budget \(--time-budget\)$/);
+    expect(results[3].reason).toMatch(/from 160,/); // chained from the prediction, never run
   });
 
-  it('skips a case with nothing smaller to predict from after one call, and says it measured it', async () => {
-    const [r] = await runCases([at(120)], { timeBudgetS: 0.2, minSamples: 3, sampleMs: 1 });
+  it('skips a case with nothing smaller to predict from after one call over the budget, and says so', async () => {
+    const [r] = await runCases([at(120)], settings);
     expect(r.status).toBe('skipped');
-    expect(r.reason).toMatch(/^one call took 1\d\d ms; 3 calls would exceed/);
+    expect(r.reason).toMatch(/^one call took 1\d\d ms, over the 0.1 s budget/);
   });
 
   it('reports a failing case as an error and goes on', async () => {
     const failing: Case = { ...at(1), bench: fake(() => Promise.reject(new Error('boom'))) };
-    const results = await runCases([failing, at(2)], { timeBudgetS: 1, minSamples: 3, sampleMs: 1 });
+    const results = await runCases([failing, at(2)], settings);
     expect(results.map((r) => [r.status, r.reason])).toEqual([['error', 'boom'], ['ok', undefined]]);
   });
 });

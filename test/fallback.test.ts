@@ -11,7 +11,7 @@ function run(backend: string) {
     env: { ...process.env, COREKERNELS_NATIVE: 'off' }, encoding: 'utf8',
   });
   expect(r.status, r.stderr).toBe(0);
-  return { ...(JSON.parse(r.stdout) as { info: { native: { loaded: boolean; error?: string }; backend: string }; wrong: string[] }), stderr: r.stderr };
+  return { ...(JSON.parse(r.stdout) as { from: string; info: { native: { loaded: boolean; error?: string }; backend: string }; wrong: string[] }), stderr: r.stderr };
 }
 
 const notices = (stderr: string) => stderr.match(/\[CK_NATIVE_UNAVAILABLE\] Warning: corekernels: kernels run in JavaScript/g) ?? [];

@@ -28,7 +28,7 @@ export interface BenchArgs {
   json?: string;
   /** Where the SVG chart goes; undefined means no chart. */
   chart?: string;
-  /** The most one case may take, in seconds; a case predicted to take longer is skipped. */
+  /** Seconds one call may take; a call predicted to take longer is skipped (see runner.ts). */
   timeBudget: number;
 }
 
@@ -51,7 +51,7 @@ Kernels (default: all):
   count                 countInRangeByRow on int32 rows of 5, 4 <= x <= 8 (the README's
                         tutorial; default 1M elements) and countInRange on floats
                         (default 32M elements); sizes are elements
-  histogram             64 equal bins over floats; sizes are elements (default 16M)
+  histogram             64 equal bins over floats; sizes are elements (default 4M)
   all                   every kernel above
 
 Bench options:
@@ -65,8 +65,9 @@ Bench options:
                         i.e. COREKERNELS_THREADS or os.availableParallelism());
                         js always runs on the calling thread
   --backends LIST       native,workers,js (default: every one that is available)
-  --time-budget SEC     the most one case may take (default ${DEFAULT_TIME_BUDGET_S}); a case predicted
-                        from a smaller size to take longer is skipped and says so
+  --time-budget SEC     the most one call may take (default ${DEFAULT_TIME_BUDGET_S}): a call predicted
+                        from a smaller size to take longer is skipped and says so,
+                        and long calls are timed fewer than 3 times to stay within it
   --json FILE           write the results as JSON to FILE ('-' for stdout) and
                         print nothing else
   --chart FILE          write the SVG chart to FILE (default ./${DEFAULT_CHART})

@@ -120,7 +120,7 @@ const countAll = floatScan('countInRange', 'uniform floats in [0, 1), 0.25 <= x 
 
 const BINS = 64;
 const EDGES = Float64Array.from({ length: BINS + 1 }, (_, i) => i / BINS);
-const histogram = floatScan('histogram', `uniform floats in [0, 1), ${BINS} equal bins`, 16_000_000,
+const histogram = floatScan('histogram', `uniform floats in [0, 1), ${BINS} equal bins`, 4_000_000,
   (data, opts) => ck.histogram(data, EDGES, opts));
 
 /** In the order the tables print. */

@@ -6,9 +6,12 @@ import type { CaseResult } from './report';
 import { formatMs } from '../render/format';
 
 export interface RunSettings {
-  /** The most one case (all its calls) may take, in seconds. */
+  /**
+   * Seconds: a call predicted to take longer is skipped, and a case times no more calls
+   * than fit (fewer than minSamples for long calls, but always one).
+   */
   timeBudgetS: number;
-  /** Calls timed per case at least: three give a median and a spread. */
+  /** Calls timed per case when they fit the budget: three give a median and a spread. */
   minSamples: number;
   /** How long a fast case keeps sampling, in ms. */
   sampleMs: number;
@@ -40,10 +43,10 @@ interface Measured {
   maxMs: number;
 }
 
-async function measure(fn: () => Promise<unknown>, s: RunSettings): Promise<Measured> {
+async function measure(fn: () => Promise<unknown>, calls: number, s: RunSettings): Promise<Measured> {
   // tinybench is an ES module; a dynamic import is how CommonJS code loads one.
   const { Bench } = await import('tinybench');
-  const bench = new Bench({ time: s.sampleMs, iterations: s.minSamples, warmup: false, throws: true });
+  const bench = new Bench({ time: s.sampleMs, iterations: calls, warmup: false, throws: true });
   bench.add('case', fn);
   await bench.run();
   const result = bench.tasks[0].result;
@@ -60,8 +63,8 @@ async function timeOnce(fn: () => Promise<unknown>): Promise<number> {
 
 export async function runCases(cases: readonly Case[], s: RunSettings, progress?: ProgressSink): Promise<CaseResult[]> {
   const budgetMs = s.timeBudgetS * 1000;
-  const over = (callMs: number) => callMs * s.minSamples > budgetMs;
-  const budgetNote = `${s.minSamples} calls would exceed the ${s.timeBudgetS} s budget (--time-budget)`;
+  const budgetNote = `over the ${s.timeBudgetS} s budget (--time-budget)`;
+  const callsFor = (callMs: number) => Math.max(1, Math.min(s.minSamples, Math.floor(budgetMs / callMs)));
   const last = new Map<string, { shape: string; work: number; ms: number }>();
   const results: CaseResult[] = [];
   let workload: { group: string; w: Workload } | undefined;
@@ -78,9 +81,9 @@ export async function runCases(cases: readonly Case[], s: RunSettings, progress?
     const predictedMs = prev && (prev.ms * work) / prev.work;
     const remember = (ms: number) => last.set(series, { shape: base.shape, work, ms });
 
-    if (predictedMs !== undefined && over(predictedMs)) {
+    if (predictedMs !== undefined && predictedMs > budgetMs) {
       remember(predictedMs); // larger sizes of this series are skipped from this prediction
-      const reason = `predicted ${formatMs(predictedMs)} a call from ${prev!.shape}; ${budgetNote}`;
+      const reason = `predicted ${formatMs(predictedMs)} a call from ${prev!.shape}, ${budgetNote}`;
       results.push({ ...base, status: 'skipped', reason, predictedMs });
       continue;
     }
@@ -90,16 +93,17 @@ export async function runCases(cases: readonly Case[], s: RunSettings, progress?
         workload = { group: groupOf(c), w: c.bench.prepare(c.size, c.dtype) };
       }
       const run = () => workload!.w.run(c.backend, c.threads);
+      let expectedMs = predictedMs ?? 0;
       if (predictedMs === undefined || predictedMs < WARMUP_BELOW_MS) {
-        const firstMs = await timeOnce(run); // warm-up, and a measured prediction
-        if (over(firstMs)) {
-          remember(firstMs);
-          const reason = `one call took ${formatMs(firstMs)}; ${budgetNote}`;
-          results.push({ ...base, status: 'skipped', reason, predictedMs: firstMs });
+        expectedMs = await timeOnce(run); // warm-up, and a measured prediction
+        if (expectedMs > budgetMs) {
+          remember(expectedMs);
+          const reason = `one call took ${formatMs(expectedMs)}, ${budgetNote}`;
+          results.push({ ...base, status: 'skipped', reason, predictedMs: expectedMs });
           continue;
         }
       }
-      const m = await measure(run, s);
+      const m = await measure(run, callsFor(expectedMs), s);
       remember(m.medianMs);
       results.push({ ...base, predictedMs, ...m });
     } catch (err) {

@@ -17,7 +17,8 @@ function markdownTable(header: Row, align: ('l' | 'r')[], rows: Row[]): string {
 function row(r: CaseResult): Row {
   const lead = [r.shape, r.backend, String(r.threads)];
   if (r.status !== 'ok') return [...lead, r.status, '—', '—', '—', '—'];
-  const spread = r.madMs !== undefined && r.medianMs ? `±${((100 * r.madMs) / r.medianMs).toFixed(1)}%` : '—';
+  const spread = (r.samples ?? 0) < 3 ? `${r.samples} call${r.samples === 1 ? '' : 's'}`
+    : `±${((100 * r.madMs!) / r.medianMs!).toFixed(1)}%`;
   return [
     ...lead,
     formatMs(r.medianMs!),
@@ -58,7 +59,7 @@ export function describeMachine(rep: BenchReport): string {
 }
 
 export const LEGEND = [
-  '- median: of at least 3 timed calls (tinybench); spread: median absolute deviation / median.',
+  '- median: of at least 3 timed calls (tinybench), fewer for calls too long for the time budget; spread: median absolute deviation / median.',
   '- vs js ×1: the js backend on one thread / this (~: js was skipped there, its time is predicted from a smaller size).',
   '- efficiency: this backend on 1 thread / (threads × this); 100% is perfect scaling.',
 ];
