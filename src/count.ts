@@ -65,7 +65,7 @@ function prepareByRow(fn: string, m: unknown, lo: unknown, hi: unknown, opts: (R
   const data = v.numericArray(fn, 'm.data', (m as RowsArg).data);
   v.needLength(fn, 'm.data', data, rows * cols, `a ${rows}x${cols} matrix`);
   let out: Uint32Array;
-  if (opts?.out === undefined) out = new Uint32Array(rows);
+  if (opts?.out === undefined) out = v.allocate(fn, `the per-row result`, Uint32Array, rows);
   else {
     if (v.typedArrayKind(opts.out) !== 'Uint32Array')
       throw typeError(fn, codes.INVALID_ARG_TYPE, `options.out must be a Uint32Array (got ${describe(opts.out)})`);
@@ -138,7 +138,7 @@ function prepareHistogram(fn: string, data: unknown, edges: unknown, opts: CallO
   const o = v.callOptions(fn, opts);
   const d = v.numericArray(fn, 'data', data);
   const e = checkEdges(fn, edges);
-  const out = new Float64Array(e.length - 1);
+  const out = v.allocate(fn, 'the histogram', Float64Array, e.length - 1);
   const bins = thresholds(d, e);
   if (!bins) return { o, out };
   const job: HistogramJob = { data: d, lower: bins.lower, upper: bins.upper, out: out.subarray(0, bins.lower.length) };

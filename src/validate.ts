@@ -127,3 +127,12 @@ export function callOptions(fn: string, opts: CallOptions | undefined): CheckedO
     throw typeError(fn, codes.INVALID_ARG_TYPE, `options.signal must be an AbortSignal (got ${describe(o.signal)})`);
   return { backend, threads: t, signal: o.signal };
 }
+
+/** A new result array, or a coded RangeError when it cannot be allocated. */
+export function allocate<T>(fn: string, what: string, Ctor: { new (n: number): T }, length: number): T {
+  try {
+    return new Ctor(length);
+  } catch (err) {
+    throw Object.assign(rangeError(fn, codes.OUT_OF_MEMORY, `${what} needs ${length} elements, more than can be allocated`), { cause: err });
+  }
+}

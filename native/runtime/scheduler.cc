@@ -71,6 +71,18 @@ void scheduler_submit(Task* task, const void* group) {
   s.work_cv.notify_one();
 }
 
+bool scheduler_withdraw(Task* task) {
+  Scheduler& s = sched();
+  std::lock_guard<std::mutex> lk(s.mu);
+  for (auto it = s.queue.begin(); it != s.queue.end(); ++it) {
+    if (it->task == task) {
+      s.queue.erase(it);
+      return true;
+    }
+  }
+  return false;
+}
+
 std::vector<Task*> scheduler_drain(const void* group) {
   Scheduler& s = sched();
   std::vector<Task*> removed;
