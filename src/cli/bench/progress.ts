@@ -11,7 +11,7 @@ export function progressBar(total: number, stream: NodeJS.WriteStream = process.
   if (!stream.isTTY || total === 0) return undefined;
   const bar = new SingleBar({
     stream,
-    format: ' {bar} {value}/{total} cases | {elapsed}s | {label}',
+    format: ' {bar} {value}/{total} cases | {duration_formatted} | {label}',
     barsize: 24,
     hideCursor: true,
     clearOnComplete: true,
