@@ -125,3 +125,6 @@ const histogram = floatScan('histogram', `uniform floats in [0, 1), ${BINS} equa
 
 /** In the order the tables print. */
 export const BENCHMARKS: readonly Benchmark[] = [matmul, countRows, countAll, histogram];
+
+/** The benchmark behind a result read back from JSON. */
+export const benchmarkNamed = (name: string): Benchmark | undefined => BENCHMARKS.find((b) => b.name === name);

@@ -2,6 +2,7 @@
 // per function with several sizes), throughput at a single size as bars, and speedup
 // against threads per backend. Colours are the Okabe–Ito set, readable with colour blindness.
 import type { Backend } from '../args';
+import { benchmarkNamed } from '../bench/benchmarks';
 import type { BenchReport, CaseResult } from '../bench/report';
 import { groups, describeMachine } from './table';
 import { sig } from './format';
@@ -85,10 +86,11 @@ function sizePanel(rs: CaseResult[], x0: number, y0: number): string {
   const y = logScale(Math.min(...tp), Math.max(...tp), box.y + box.h, box.y);
   const shapeOf = new Map(rs.map((r) => [r.size, r.shape]));
   const skipped = rs.filter((r) => r.status === 'skipped').length;
+  const sizeName = benchmarkNamed(first.benchmark)?.sizeName ?? 'size';
   return [
     text(x0 + MARGIN.left, y0 + 20, `${first.benchmark} ${first.dtype}: ${first.unit} by size (higher is better)`, { class: 'ptitle' }),
     legendRows(x0 + MARGIN.left, y0 + 42, series).svg,
-    axes(box, x, y, (v) => shapeOf.get(v) ?? String(v), tick, first.kernel === 'matmul' ? 'n (n×n matrices)' : 'elements',
+    axes(box, x, y, (v) => shapeOf.get(v) ?? String(v), tick, sizeName === 'n' ? 'n (n×n matrices)' : sizeName,
       `${first.unit} (log scale)`),
     lines(series, x, y),
     skipped ? text(box.x + box.w - 6, box.y + 16, `${skipped} slow case(s) skipped, see the table`, { class: 'tick', 'text-anchor': 'end' }) : '',

@@ -1,6 +1,6 @@
 // The report as Markdown: a table per function and element type, padded so it also reads
 // well in a terminal, and pasted as-is into the README by scripts/bench-readme.mjs.
-import { BENCHMARKS } from '../bench/benchmarks';
+import { benchmarkNamed } from '../bench/benchmarks';
 import type { BenchReport, CaseResult } from '../bench/report';
 import { formatMs, formatPercent, formatRatio, sig } from './format';
 
@@ -41,14 +41,14 @@ export function groups(results: readonly CaseResult[]): CaseResult[][] {
 
 function section(rs: CaseResult[]): string {
   const first = rs[0];
-  const sizeName = first.kernel === 'matmul' ? 'n' : 'elements';
+  const bench = benchmarkNamed(first.benchmark);
+  const sizeName = bench?.sizeName ?? 'size';
   const header = [sizeName, 'backend', 'threads', 'median', 'spread', first.unit, 'vs js ×1', 'efficiency'];
   const table = markdownTable(header, ['r', 'l', 'r', 'r', 'r', 'r', 'r', 'r'], rs.map(row));
   const notes = rs
     .filter((r) => r.status !== 'ok')
     .map((r) => `- ${r.status}: ${r.backend} ×${r.threads} at ${sizeName} = ${r.shape}: ${r.reason}`);
-  const about = BENCHMARKS.find((b) => b.name === first.benchmark)?.about ?? '';
-  return [`### ${first.benchmark} · ${first.dtype} — ${about}`, '', table, ...(notes.length ? ['', ...notes] : [])].join('\n');
+  return [`### ${first.benchmark} · ${first.dtype} — ${bench?.about ?? ''}`, '', table, ...(notes.length ? ['', ...notes] : [])].join('\n');
 }
 
 export function describeMachine(rep: BenchReport): string {
