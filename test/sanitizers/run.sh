@@ -25,6 +25,6 @@ esac
 npx tsc -p tsconfig.json
 npx cmake-js compile --out "build-$kind" --CDCK_SANITIZE="$flags" >/dev/null
 addon="$PWD/build-$kind/Release/corekernels.node"
-# Only the vitest processes get the preload: npx and the build above must not.
-LD_PRELOAD="$preload" COREKERNELS_NATIVE="$addon" COREKERNELS_REQUIRE_NATIVE=1 \
+# Only the test processes get the preload (see vitest.config.mts), not npx or vitest itself.
+CK_TEST_PRELOAD="$preload" COREKERNELS_NATIVE="$addon" COREKERNELS_REQUIRE_NATIVE=1 \
   node node_modules/vitest/vitest.mjs run "$@"
