@@ -49,7 +49,11 @@ function isDetached(buffer: ArrayBufferLike): boolean {
  * such an array is replaced by a plain view of the same memory.
  */
 function plainArray(fn: string, name: string, value: unknown, kind: string): NumericArray {
-  if (isDetached(bufferOf.call(value))) throw typeError(fn, codes.DETACHED, `${name}'s ArrayBuffer is detached`);
+  const buffer = bufferOf.call(value);
+  if (isDetached(buffer)) throw typeError(fn, codes.DETACHED, `${name}'s ArrayBuffer is detached`);
+  // A resizable ArrayBuffer can shrink under a running kernel (a growable SharedArrayBuffer only grows).
+  if ((buffer as { resizable?: boolean }).resizable === true && !(buffer instanceof SharedArrayBuffer))
+    throw typeError(fn, codes.INVALID_ARG_TYPE, `${name} is on a resizable ArrayBuffer, which could shrink during the call; pass a fixed-length copy`);
   const Ctor = CTOR_OF[kind];
   const arr = value as NumericArray;
   if (Object.getPrototypeOf(arr) === Ctor.prototype && !SHADOWABLE.some((key) => Object.hasOwn(arr, key))) return arr;
