@@ -11,9 +11,7 @@ case $kind in
   asan)
     flags=address,undefined
     preload="$(g++ -print-file-name=libasan.so) $(g++ -print-file-name=libubsan.so)"
-    # A small quarantine: recently freed memory still traps use-after-free, and RSS settles
-    # early enough for the leak test (which reads RSS) to measure the addon, not ASan.
-    export ASAN_OPTIONS="detect_leaks=1:abort_on_error=0:exitcode=86:quarantine_size_mb=16:suppressions=$PWD/$here/asan.supp"
+    export ASAN_OPTIONS="detect_leaks=1:abort_on_error=0:exitcode=86:suppressions=$PWD/$here/asan.supp"
     export LSAN_OPTIONS="suppressions=$PWD/$here/lsan.supp:exitcode=87"
     export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1:exitcode=88"
     # The RSS leak test measures the release build (every other run has it); here RSS is
