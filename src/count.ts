@@ -103,16 +103,19 @@ export function countInRangeByRowSync(m: RowsArg, lo: number | bigint, hi: numbe
 function checkEdges(fn: string, edges: unknown): number[] {
   const isArrayLike = Array.isArray(edges) || (ArrayBuffer.isView(edges) && !(edges instanceof DataView));
   if (!isArrayLike) throw typeError(fn, codes.INVALID_ARG_TYPE, `edges must be an array of numbers (got ${describe(edges)})`);
-  const e = Array.from(edges as ArrayLike<unknown>);
-  if (e.length < 2) throw rangeError(fn, codes.INVALID_EDGES, `edges needs at least 2 values (got ${e.length})`);
-  for (let i = 0; i < e.length; i++) {
-    const x = e[i];
+  const src = Array.isArray(edges) ? (edges as unknown[]) : v.numericArray(fn, 'edges', edges);
+  if (src.length < 2) throw rangeError(fn, codes.INVALID_EDGES, `edges needs at least 2 values (got ${src.length})`);
+  // Element by element, so that a hole or a bad value is refused before a huge array is copied.
+  const e: number[] = [];
+  for (let i = 0; i < src.length; i++) {
+    const x = src[i];
     if (typeof x !== 'number') throw typeError(fn, codes.INVALID_ARG_TYPE, `edges[${i}] must be a number (got ${describe(x)})`);
     if (Number.isNaN(x)) throw rangeError(fn, codes.NAN_BOUND, `edges[${i}] is NaN`);
-    if (i > 0 && !(x > (e[i - 1] as number)))
+    if (i > 0 && !(x > e[i - 1]))
       throw rangeError(fn, codes.INVALID_EDGES, `edges must be strictly increasing (edges[${i - 1}] = ${e[i - 1]}, edges[${i}] = ${x})`);
+    e.push(x);
   }
-  return e as number[];
+  return e;
 }
 
 /**
@@ -130,8 +133,7 @@ function thresholds(data: NumericArray, edges: number[]): { lower: NumericArray;
     lower.push(t);
   }
   if (lower.length === 0) return undefined;
-  const Kind = data.constructor as unknown as { from(x: ArrayLike<number | bigint>): NumericArray };
-  return { lower: Kind.from(lower), upper };
+  return { lower: v.ctorOf(data).from(lower), upper };
 }
 
 function prepareHistogram(fn: string, data: unknown, edges: unknown, opts: CallOptions | undefined) {

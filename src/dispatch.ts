@@ -1,6 +1,6 @@
 // One call path for every public function: choose the backend, honour the signal, run.
 // A kernel module supplies its validated job, its JS kernel and how the addon runs it.
-import { native, type Addon } from './backends/native';
+import { native, noticeFallback, type Addon } from './backends/native';
 import { runJsAsync, runJsSync } from './backends/js';
 import { runWorkers } from './backends/workers';
 import { abortError, codes, runtimeError } from './errors';
@@ -33,6 +33,7 @@ function backendFor(fn: string, opts: CheckedOptions, work: number, sync: boolea
       return 'js';
     default:
       if (addon) return 'native';
+      noticeFallback();
       return !sync && opts.threads > 1 && work >= WORKERS_MIN_WORK ? 'workers' : 'js';
   }
 }

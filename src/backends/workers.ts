@@ -147,8 +147,9 @@ export async function runWorkers<J extends object, P, R>(
   };
   signal?.addEventListener('abort', cancel, { once: true });
   poolSize = Math.max(poolSize, threads);
+  const tasks = Array.from({ length: Math.min(threads, tiles) }, () => submit(fn, msg));
   try {
-    const replies = await Promise.all(Array.from({ length: Math.min(threads, tiles) }, () => submit(fn, msg)));
+    const replies = await Promise.all(tasks);
     if (signal?.aborted) throw onAbort();
     const parts = new Array<P>(tiles);
     let got = 0;
@@ -161,7 +162,9 @@ export async function runWorkers<J extends object, P, R>(
     throw err;
   } finally {
     signal?.removeEventListener('abort', cancel);
-    releaseSlot(slot);
+    // The slot is reused only once every task of this call has replied: a surviving worker
+    // of a failed call may still be reading it.
+    void Promise.allSettled(tasks).then(() => releaseSlot(slot));
   }
 }
 
