@@ -150,21 +150,20 @@ class Multiply {
         args.a = Operand<T>{a, a_.rs, a_.cs, false};
       }
       T* c = g_.c + i0 * g_.ldc + jc;
-      if (!plan_.stage_b) {
-        args.b = Operand<T>{b_.p + pc * b_.rs + jc + j0, b_.rs, 1, false};
-        args.n = j1 - j0;
-        args.c = c + j0;
-        kern_.block(args);
-        continue;
-      }
       const size_t d = (pc - pc0) / plan_.kc;
       T* base = staged_ + d * plan_.kc * stride_;
-      for (size_t ch = j0 / plan_.chunk; ch * plan_.chunk < j1; ++ch) {
-        states_.ensure(d, ch, [&](size_t dd, size_t cc) { stage(jc, pc0, rn, dd, cc); });
-        const size_t cj = ch * plan_.chunk;
-        args.b = plan_.packed ? Operand<T>{base + cj * args.k, 0, 0, true} : Operand<T>{base + cj, stride_, 1, false};
-        args.n = std::min(plan_.chunk, rn - cj);
+      // A chunk of columns at a time, with a cancellation check in between: one depth block
+      // of a whole tile can take tens of milliseconds on the portable kernels.
+      for (size_t cj = j0; cj < j1; cj += plan_.chunk) {
+        if (cj != j0 && exec_.cancelled()) throw Cancelled{};
+        args.n = std::min(plan_.chunk, j1 - cj);
         args.c = c + cj;
+        if (!plan_.stage_b) {
+          args.b = Operand<T>{b_.p + pc * b_.rs + jc + cj, b_.rs, 1, false};
+        } else {
+          states_.ensure(d, cj / plan_.chunk, [&](size_t dd, size_t cc) { stage(jc, pc0, rn, dd, cc); });
+          args.b = plan_.packed ? Operand<T>{base + cj * args.k, 0, 0, true} : Operand<T>{base + cj, stride_, 1, false};
+        }
         kern_.block(args);
       }
     }
