@@ -15,8 +15,12 @@
         "native/runtime/pool.cc",
         "native/runtime/scheduler.cc",
         "native/gemm/gemm.cc",
-        "native/count/count.cc"
+        "native/count/count.cc",
+        "native/count/select.cc",
+        "native/count/kernels/generic.cc",
+        "native/count/kernels/neon.cc"
       ],
+      "dependencies": ["ck_isa_avx2", "ck_isa_avx512"],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
       "defines": [
         "NAPI_VERSION=8",
@@ -35,6 +39,34 @@
         "OTHER_CPLUSPLUSFLAGS": ["-fvisibility=hidden", "-O3"]
       },
       "msvs_settings": { "VCCLCompilerTool": { "ExceptionHandling": 1, "AdditionalOptions": ["/std:c++17"] } }
+    },
+    {
+      "target_name": "ck_isa_avx2",
+      "type": "static_library",
+      "sources": ["native/count/kernels/avx2.cc"],
+      "cflags_cc!": ["-std=gnu++17", "-std=c++17", "-O2", "-O0"],
+      "cflags_cc": ["-std=c++17", "-fPIC", "<@(ck_common_cflags)"],
+      "conditions": [
+        ["target_arch=='x64'", {
+          "cflags_cc": ["-mavx2", "-mfma", "-mpopcnt"],
+          "xcode_settings": { "OTHER_CPLUSPLUSFLAGS": ["-mavx2", "-mfma", "-mpopcnt", "-O3"] },
+          "msvs_settings": { "VCCLCompilerTool": { "AdditionalOptions": ["/std:c++17", "/arch:AVX2"] } }
+        }]
+      ]
+    },
+    {
+      "target_name": "ck_isa_avx512",
+      "type": "static_library",
+      "sources": ["native/count/kernels/avx512.cc"],
+      "cflags_cc!": ["-std=gnu++17", "-std=c++17", "-O2", "-O0"],
+      "cflags_cc": ["-std=c++17", "-fPIC", "<@(ck_common_cflags)"],
+      "conditions": [
+        ["target_arch=='x64'", {
+          "cflags_cc": ["-mavx512f", "-mavx512bw", "-mavx512dq", "-mavx512vl", "-mavx2", "-mfma", "-mpopcnt"],
+          "xcode_settings": { "OTHER_CPLUSPLUSFLAGS": ["-mavx512f", "-mavx512bw", "-mavx512dq", "-mavx512vl", "-mavx2", "-mfma", "-mpopcnt", "-O3"] },
+          "msvs_settings": { "VCCLCompilerTool": { "AdditionalOptions": ["/std:c++17", "/arch:AVX512"] } }
+        }]
+      ]
     }
   ]
 }

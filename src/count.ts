@@ -3,6 +3,7 @@ import type { Addon } from './backends/native';
 import { elementKind, inclusiveRange, lowerBound, upperBound, type ElementKind } from './bounds';
 import { checkAborted, runAsync, runSync, type Call } from './dispatch';
 import { codes, describe, rangeError, typeError } from './errors';
+import { uniformGuess, type BinGuess } from './histogram-guess';
 import {
   countByRowKernel, countKernel, histogramKernel, type CountByRowJob, type CountJob, type HistogramJob,
 } from './kernels/count';
@@ -119,7 +120,7 @@ function checkEdges(fn: string, edges: unknown): number[] {
  * The bins in the element domain: lower thresholds of the bins that can hold a value
  * (later ones are empty) and the inclusive upper bound of the last bin.
  */
-function thresholds(data: NumericArray, edges: number[]): { lower: NumericArray; upper: number | bigint } | undefined {
+function thresholds(data: NumericArray, edges: number[]): { lower: NumericArray; upper: number | bigint; guess?: BinGuess } | undefined {
   const kind = elementKind(data);
   const upper = upperBound(kind, edges[edges.length - 1], false);
   if (upper === undefined) return undefined;
@@ -131,7 +132,8 @@ function thresholds(data: NumericArray, edges: number[]): { lower: NumericArray;
   }
   if (lower.length === 0) return undefined;
   const Kind = data.constructor as unknown as { from(x: ArrayLike<number | bigint>): NumericArray };
-  return { lower: Kind.from(lower), upper };
+  const guess = uniformGuess(kind, edges, lower as number[], upper as number);
+  return { lower: Kind.from(lower), upper, guess };
 }
 
 function prepareHistogram(fn: string, data: unknown, edges: unknown, opts: CallOptions | undefined) {
@@ -141,10 +143,13 @@ function prepareHistogram(fn: string, data: unknown, edges: unknown, opts: CallO
   const out = new Float64Array(e.length - 1);
   const bins = thresholds(d, e);
   if (!bins) return { o, out };
-  const job: HistogramJob = { data: d, lower: bins.lower, upper: bins.upper, out: out.subarray(0, bins.lower.length) };
+  const job: HistogramJob = {
+    data: d, lower: bins.lower, upper: bins.upper, out: out.subarray(0, bins.lower.length),
+    first: bins.guess?.first ?? 0, scale: bins.guess?.scale ?? 0,
+  };
   const call: Call<HistogramJob, Float64Array, void> = {
     fn, kernel: histogramKernel, job,
-    native: (addon: Addon, async, id, threads) => addon.histogram(async, id, threads, d, job.lower, job.upper, job.out),
+    native: (addon: Addon, async, id, threads) => addon.histogram(async, id, threads, d, job.lower, job.upper, job.out, job.first, job.scale),
     nativeResult: () => undefined,
   };
   return { o, out, call };
