@@ -17,9 +17,9 @@ namespace {
 // thread costs about 80 us here (futex wake under KVM), while one thread counts ~16 GB/s
 // from memory and faster from cache, so helpers only pay once the work is well above that.
 // Measured with bench/count-crossover.mjs (see its header for the figures).
-constexpr size_t kMinBytesForHelpers = size_t(2) << 20;
+constexpr size_t kMinBytesForHelpers = size_t(3) << 20;
 // Each thread should get about this much, so a helper that joins late still finds tiles.
-constexpr size_t kMinBytesPerThread = size_t(1) << 20;
+constexpr size_t kMinBytesPerThread = size_t(3) << 19;
 // Tiles: enough per thread to balance a helper that starts late, few enough that the claim
 // (one atomic add) is noise; cancellation is checked between tiles.
 constexpr size_t kTilesPerThread = 8;

@@ -94,7 +94,8 @@ void count_rows(const ElemOf<L>* p, size_t rows, size_t cols, ElemOf<L> lo, Elem
     buf[used] = 0;
     e += take;
     const size_t done = e == n ? rows : e / cols;  // rows that end within the bits so far
-    for (; r < done; ++r) out[r] = static_cast<uint32_t>(popcount_range(buf, r * cols - base, cols));
+    popcount_fields(buf, r * cols - base, done - r, cols, out + r);
+    r = done;
     if (r == rows) break;
     const size_t keep = (r * cols - base) / 64;  // the word holding the unfinished row's first bit
     if (keep != 0) {
