@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <limits>
 #include <memory>
 #include <vector>
 
@@ -103,7 +104,12 @@ void histogram(const T* data, size_t n, const T* lower, size_t nbins, T upper, d
   if (n == 0) return std::fill(out, out + nbins, 0.0);
   const Exec e = sized_for(ex, n * sizeof(T));
   const auto hist = kernels<T>().hist;
-  const Bins<T> bins{lower, nbins, upper, guess};
+  std::vector<double> lower_f64;  // see Bins
+  if constexpr (kExactInDouble<T>) {
+    lower_f64.assign(lower, lower + nbins);
+    lower_f64.push_back(std::numeric_limits<double>::quiet_NaN());
+  }
+  const Bins<T> bins{lower, nbins, upper, guess, lower_f64.empty() ? nullptr : lower_f64.data()};
   // Four interleaved counter copies while they stay in L1; one for huge bin counts. Copies
   // start on separate cache lines.
   const size_t copies = nbins <= 1024 ? 4 : 1;

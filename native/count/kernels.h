@@ -11,13 +11,21 @@
 
 namespace ck {
 
+// Element types a double holds exactly: the uniform guess (and the SIMD histogram, which
+// works on doubles) is for these only.
+template <class T>
+constexpr bool kExactInDouble = std::is_floating_point_v<T> || sizeof(T) <= 4;
+
 // The bins of one histogram call, in the element domain (see count.h).
 template <class T>
 struct Bins {
-  const T* lower;  // nbins thresholds, strictly increasing
+  const T* lower;  // nbins thresholds, non-decreasing (equal ones make empty bins)
   size_t nbins;
   T upper;         // inclusive upper bound of the last bin
   BinGuess guess;
+  // For kExactInDouble types: the thresholds as doubles followed by a NaN (so "x >= the
+  // next threshold" is false past the last bin), for the SIMD paths. Null otherwise.
+  const double* lower_f64;
 };
 
 // Counter layout of one tile's histogram scratch: `copies` interleaved copies of nbins + 1

@@ -195,7 +195,13 @@ size_t guess_of(double first, double scale, size_t nbins, double x) {
 template <class T>
 T greatest_below(T x) {
   if constexpr (std::is_floating_point_v<T>) return std::nextafter(x, -std::numeric_limits<T>::infinity());
-  else return T(x - 1);
+  else return x == std::numeric_limits<T>::lowest() ? x : T(x - 1);
+}
+
+template <class T>
+T least_above(T x) {
+  if constexpr (std::is_floating_point_v<T>) return std::nextafter(x, std::numeric_limits<T>::infinity());
+  else return x == std::numeric_limits<T>::max() ? x : T(x + 1);
 }
 
 template <class T>
@@ -266,14 +272,21 @@ void test_hist(const CountKernels<T>& k, const char* isa, Rng& rng) {
       if (rep < 2) CHECK(!kGuessTestable<T> || guess.usable(), "%s hist<%s> guess rejected for uniform edges", isa, type_name<T>());
       const size_t n = 1 + rng.below(5000);
       std::vector<T> data(n);
-      for (auto& x : data) {  // half from around the bins, half from the pool
-        if (rng.below(2)) x = pool[rng.below(pool.size())];
-        else x = from_double<T>(double(lower[0]) + double(rng.below(1000)) / 1000.0 * (double(upper) - double(lower[0])) * 1.1);
+      for (auto& x : data) {  // from the pool, spread over the bins, and on or next to a threshold
+        const size_t pick = rng.below(3);
+        const T t = lower[rng.below(nbins)];
+        if (pick == 0) x = pool[rng.below(pool.size())];
+        else if (pick == 1) x = from_double<T>(double(lower[0]) + double(rng.below(1000)) / 1000.0 * (double(upper) - double(lower[0])) * 1.1);
+        else x = rng.below(3) == 0 ? t : rng.below(2) ? greatest_below(t) : least_above(t);
       }
+      // As the driver prepares them: the thresholds as doubles, NaN after the last.
+      std::vector<double> lower_f64(lower.begin(), lower.end());
+      lower_f64.push_back(std::numeric_limits<double>::quiet_NaN());
       for (size_t copies : {size_t(1), size_t(4)}) {
         const size_t stride = nbins + 3;
         std::vector<uint32_t> counts(copies * stride, 0);
-        k.hist(data.data(), n, Bins<T>{lower.data(), nbins, upper, guess}, HistScratch{counts.data(), copies, stride});
+        const double* f64 = kExactInDouble<T> && copies == 4 ? lower_f64.data() : nullptr;  // vector and scalar paths
+        k.hist(data.data(), n, Bins<T>{lower.data(), nbins, upper, guess, f64}, HistScratch{counts.data(), copies, stride});
         const auto want = ref_hist(data.data(), n, lower, upper);
         bool ok = true;
         for (size_t b = 0; b < nbins; ++b) {

@@ -6,6 +6,8 @@
 #if defined(__x86_64__) || defined(_M_X64)
 #include <immintrin.h>
 
+#include <climits>
+#include <cstring>
 #include <type_traits>
 
 #include "lanes.h"
@@ -151,10 +153,53 @@ struct Bounds2<T, true> {
 template <class T>
 using Avx2Lanes = SimdLanes<T, Width<sizeof(T)>, Bounds2<T>>;
 
+// Double lanes for the histogram's bin indices (hist.h, SimdBins): 4 elements of any type
+// a double holds exactly, widened; 4 uint32 indices; compare masks narrowed to 32-bit lanes
+// (-1 where set) so they apply to the indices.
+struct Doubles {
+  static constexpr size_t N = 4;
+  using V = __m256d;
+  using I = __m128i;
+  using M = __m128i;
+  static __m128i load4(const void* p) { int32_t v; std::memcpy(&v, p, 4); return _mm_cvtsi32_si128(v); }
+  static V load(const double* p) { return _mm256_loadu_pd(p); }
+  static V load(const float* p) { return _mm256_cvtps_pd(_mm_loadu_ps(p)); }
+  static V load(const int32_t* p) { return _mm256_cvtepi32_pd(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p))); }
+  // No unsigned conversion in AVX2: flip the sign bit, convert as signed, add 2^31 back.
+  static V load(const uint32_t* p) {
+    const __m128i flipped = _mm_xor_si128(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p)), _mm_set1_epi32(INT32_MIN));
+    return _mm256_add_pd(_mm256_cvtepi32_pd(flipped), _mm256_set1_pd(2147483648.0));
+  }
+  static V load(const int16_t* p) { return _mm256_cvtepi32_pd(_mm_cvtepi16_epi32(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(p)))); }
+  static V load(const uint16_t* p) { return _mm256_cvtepi32_pd(_mm_cvtepu16_epi32(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(p)))); }
+  static V load(const int8_t* p) { return _mm256_cvtepi32_pd(_mm_cvtepi8_epi32(load4(p))); }
+  static V load(const uint8_t* p) { return _mm256_cvtepi32_pd(_mm_cvtepu8_epi32(load4(p))); }
+  static V set1(double v) { return _mm256_set1_pd(v); }
+  static I iset1(uint32_t v) { return _mm_set1_epi32(static_cast<int>(v)); }
+  static V sub(V a, V b) { return _mm256_sub_pd(a, b); }
+  static V mul(V a, V b) { return _mm256_mul_pd(a, b); }
+  // max returns its second operand when either is NaN: NaN -> 0.
+  static V clamp(V t, V hi) { return _mm256_min_pd(_mm256_max_pd(t, _mm256_setzero_pd()), hi); }
+  static I trunc(V t) { return _mm256_cvttpd_epi32(t); }
+  static I iadd(I a, uint32_t v) { return _mm_add_epi32(a, iset1(v)); }
+  static V gather(const double* base, I i) { return _mm256_i32gather_pd(base, i, 8); }
+  static M narrow(V m) {
+    const __m256i lanes = _mm256_setr_epi32(0, 2, 4, 6, 0, 2, 4, 6);
+    return _mm256_castsi256_si128(_mm256_permutevar8x32_epi32(_mm256_castpd_si256(m), lanes));
+  }
+  static M lt(V a, V b) { return narrow(_mm256_cmp_pd(a, b, _CMP_LT_OQ)); }
+  static M ge(V a, V b) { return narrow(_mm256_cmp_pd(a, b, _CMP_GE_OQ)); }
+  static M le(V a, V b) { return narrow(_mm256_cmp_pd(a, b, _CMP_LE_OQ)); }
+  static M in(V x, V lo, V hi) { return narrow(_mm256_and_pd(_mm256_cmp_pd(x, lo, _CMP_GE_OQ), _mm256_cmp_pd(x, hi, _CMP_LE_OQ))); }
+  static I step(I b, M down, M up) { return _mm_sub_epi32(_mm_add_epi32(b, down), up); }  // masks are -1
+  static I select(M m, I a, I b) { return _mm_blendv_epi8(b, a, m); }
+  static void store(uint32_t* p, I v) { _mm_storeu_si128(reinterpret_cast<__m128i*>(p), v); }
+};
+
 }  // namespace
 
 const CountTable* count_table_avx2() {
-  static constexpr CountTable table = make_table<Avx2Lanes>("avx2");
+  static constexpr CountTable table = make_table<Avx2Lanes, SimdBins<Doubles>>("avx2");
   return &table;
 }
 

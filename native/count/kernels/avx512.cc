@@ -128,10 +128,46 @@ struct Bounds512<double, true> {
 template <class T>
 using Avx512Lanes = SimdLanes<T, Width<sizeof(T)>, Bounds512<T>>;
 
+// Double lanes for the histogram's bin indices (hist.h, SimdBins): 8 elements of any type
+// a double holds exactly, widened; 8 uint32 indices; k-masks.
+struct Doubles {
+  static constexpr size_t N = 8;
+  using V = __m512d;
+  using I = __m256i;
+  using M = __mmask8;
+  static V load(const double* p) { return _mm512_loadu_pd(p); }
+  static V load(const float* p) { return _mm512_cvtps_pd(_mm256_loadu_ps(p)); }
+  static V load(const int32_t* p) { return _mm512_cvtepi32_pd(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(p))); }
+  static V load(const uint32_t* p) { return _mm512_cvtepu32_pd(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(p))); }
+  static V load(const int16_t* p) { return _mm512_cvtepi32_pd(_mm256_cvtepi16_epi32(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p)))); }
+  static V load(const uint16_t* p) { return _mm512_cvtepi32_pd(_mm256_cvtepu16_epi32(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p)))); }
+  static V load(const int8_t* p) { return _mm512_cvtepi32_pd(_mm256_cvtepi8_epi32(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(p)))); }
+  static V load(const uint8_t* p) { return _mm512_cvtepi32_pd(_mm256_cvtepu8_epi32(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(p)))); }
+  static V set1(double v) { return _mm512_set1_pd(v); }
+  static I iset1(uint32_t v) { return _mm256_set1_epi32(static_cast<int>(v)); }
+  static V sub(V a, V b) { return _mm512_sub_pd(a, b); }
+  static V mul(V a, V b) { return _mm512_mul_pd(a, b); }
+  // max returns its second operand when either is NaN: NaN -> 0.
+  static V clamp(V t, V hi) { return _mm512_min_pd(_mm512_max_pd(t, _mm512_setzero_pd()), hi); }
+  static I trunc(V t) { return _mm512_cvttpd_epi32(t); }
+  static I iadd(I a, uint32_t v) { return _mm256_add_epi32(a, iset1(v)); }
+  static V gather(const double* base, I i) { return _mm512_i32gather_pd(i, base, 8); }
+  static M lt(V a, V b) { return _mm512_cmp_pd_mask(a, b, _CMP_LT_OQ); }
+  static M ge(V a, V b) { return _mm512_cmp_pd_mask(a, b, _CMP_GE_OQ); }
+  static M le(V a, V b) { return _mm512_cmp_pd_mask(a, b, _CMP_LE_OQ); }
+  static M in(V x, V lo, V hi) { return _mm512_mask_cmp_pd_mask(ge(x, lo), x, hi, _CMP_LE_OQ); }
+  static I step(I b, M down, M up) {
+    const I one = _mm256_set1_epi32(1), lowered = _mm256_mask_sub_epi32(b, down, b, one);
+    return _mm256_mask_add_epi32(lowered, up, lowered, one);
+  }
+  static I select(M m, I a, I b) { return _mm256_mask_blend_epi32(m, b, a); }
+  static void store(uint32_t* p, I v) { _mm256_storeu_si256(reinterpret_cast<__m256i*>(p), v); }
+};
+
 }  // namespace
 
 const CountTable* count_table_avx512() {
-  static constexpr CountTable table = make_table<Avx512Lanes>("avx512");
+  static constexpr CountTable table = make_table<Avx512Lanes, SimdBins<Doubles>>("avx512");
   return &table;
 }
 

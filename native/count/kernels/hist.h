@@ -1,7 +1,18 @@
 #pragma once
 // Histogram inner loops, written once for every element type and compiled per ISA.
 // No branch depends on the data: a value outside [lower[0], upper] (or NaN) goes to the
-// dump counter at index nbins, and the bin search uses conditional moves.
+// dump counter at index nbins, and the bin search uses conditional moves or masks.
+//
+// An ISA with gathers computes bin indices a vector at a time through SimdBins<D>, D being
+// its double-lane operations:
+//   D::N, D::V (N doubles), D::I (N uint32 indices), D::M (a lane mask)
+//   D::load(const T*) -> V                       N elements widened to double (exact)
+//   D::set1(double), D::iset1(uint32_t), D::sub, D::mul
+//   D::clamp(t, hi) -> V                         min(max(t, 0), hi), NaN -> 0
+//   D::trunc(V) -> I, D::iadd(I, uint32_t), D::gather(const double*, I) -> V
+//   D::lt, D::ge, D::le (ordered compares -> M), D::in(x, lo, hi) -> M
+//   D::step(I, down, up) -> I - down + up,  D::select(M, a, b) -> m ? a : b,  D::store(uint32_t*, I)
+// The counters are then bumped by plain scalar code (count_indices).
 #include <cstddef>
 #include <cstdint>
 #include <type_traits>
@@ -11,11 +22,6 @@
 
 namespace ck {
 namespace {
-
-// The uniform guess needs x as an exact double; 64-bit integers are not (TS never sends a
-// guess for them, and they are searched regardless).
-template <class T>
-constexpr bool kGuessable = std::is_floating_point_v<T> || sizeof(T) <= 4;
 
 // The bin of x given lower[0] <= x: the last i with lower[i] <= x. Branch-free binary
 // search: the loop runs ceil(log2(nbins)) times for every x, so its branch is predictable.
@@ -68,10 +74,10 @@ void hist_loop(const T* p, size_t n, const Bins<T>& bins, const HistScratch& s, 
 }
 
 template <class T>
-void hist_span(const T* p, size_t n, const Bins<T>& bins, const HistScratch& s) {
+void hist_scalar(const T* p, size_t n, const Bins<T>& bins, const HistScratch& s) {
   const T* lower = bins.lower;
   const size_t nbins = bins.nbins;
-  if constexpr (kGuessable<T>) {
+  if constexpr (kExactInDouble<T>) {
     if (bins.guess.usable()) {
       const double first = bins.guess.first, scale = bins.guess.scale, last_bin = static_cast<double>(nbins - 1);
       hist_loop(p, n, bins, s, [=](T x) { return guess_bin(lower, nbins, first, scale, last_bin, x); });
@@ -79,6 +85,79 @@ void hist_span(const T* p, size_t n, const Bins<T>& bins, const HistScratch& s) 
     }
   }
   hist_loop(p, n, bins, s, [=](T x) { return search_bin(lower, nbins, x); });
+}
+
+inline void count_indices(const uint32_t* idx, size_t n, const HistScratch& s) {
+  size_t i = 0;
+  if (s.copies == 4) {
+    uint32_t *c0 = s.counts, *c1 = c0 + s.stride, *c2 = c1 + s.stride, *c3 = c2 + s.stride;
+    for (; i + 4 <= n; i += 4) {
+      ++c0[idx[i]];
+      ++c1[idx[i + 1]];
+      ++c2[idx[i + 2]];
+      ++c3[idx[i + 3]];
+    }
+  }
+  for (; i < n; ++i) ++s.counts[idx[i]];
+}
+
+// Bin indices of p[0..n) (n a multiple of D::N), a vector at a time; the same arithmetic
+// as guess_bin and search_bin, on the thresholds as doubles.
+template <class D>
+struct SimdBins {
+  static constexpr size_t N = D::N;
+
+  template <class T>
+  static void indices(const T* p, size_t n, const Bins<T>& b, uint32_t* idx) {
+    const double* lower = b.lower_f64;
+    const auto lo = D::set1(lower[0]), hi = D::set1(static_cast<double>(b.upper));
+    const auto dump = D::iset1(static_cast<uint32_t>(b.nbins));
+    if (b.guess.usable()) {
+      const auto first = D::set1(b.guess.first), scale = D::set1(b.guess.scale);
+      const auto last = D::set1(static_cast<double>(b.nbins - 1));
+      for (size_t i = 0; i < n; i += N) {
+        const auto x = D::load(p + i);
+        const auto g = D::trunc(D::clamp(D::mul(D::sub(x, first), scale), last));
+        // lower[g + 1] is the NaN pad when g is the last bin: never "above".
+        const auto bin = D::step(g, D::lt(x, D::gather(lower, g)), D::ge(x, D::gather(lower + 1, g)));
+        D::store(idx + i, D::select(D::in(x, lo, hi), bin, dump));
+      }
+      return;
+    }
+    uint32_t halves[64];
+    size_t levels = 0;
+    for (size_t len = b.nbins; len > 1; len -= len / 2) halves[levels++] = static_cast<uint32_t>(len / 2);
+    for (size_t i = 0; i < n; i += N) {
+      const auto x = D::load(p + i);
+      auto bin = D::iset1(0);
+      for (size_t l = 0; l < levels; ++l) {
+        const auto probe = D::iadd(bin, halves[l]);
+        bin = D::select(D::le(D::gather(lower, probe), x), probe, bin);
+      }
+      D::store(idx + i, D::select(D::in(x, lo, hi), bin, dump));
+    }
+  }
+};
+
+// No vector bin indices (portable C++, NEON without gathers): scalar loops only.
+struct NoSimdBins {};
+
+template <class Binner, class T>
+void hist_span(const T* p, size_t n, const Bins<T>& bins, const HistScratch& s) {
+  if constexpr (!std::is_same_v<Binner, NoSimdBins> && kExactInDouble<T>) {
+    if (bins.lower_f64 == nullptr) return hist_scalar(p, n, bins, s);
+    constexpr size_t kBlock = 512;
+    uint32_t idx[kBlock];
+    const size_t vec_n = n - n % Binner::N;
+    for (size_t i = 0; i < vec_n; i += kBlock) {
+      const size_t k = vec_n - i < kBlock ? vec_n - i : kBlock;
+      Binner::indices(p + i, k, bins, idx);
+      count_indices(idx, k, s);
+    }
+    p += vec_n;
+    n -= vec_n;
+  }
+  hist_scalar(p, n, bins, s);
 }
 
 }  // namespace

@@ -1,5 +1,5 @@
 #pragma once
-// Builds one ISA's CountTable from its lanes template (Lanes<T> for every element type).
+// Builds one ISA's CountTable from its pieces, for every element type.
 #include "../kernels.h"
 #include "hist.h"
 #include "span.h"
@@ -7,24 +7,25 @@
 namespace ck {
 namespace {
 
-template <template <class> class Lanes, class T>
+// Lanes<T>: span.h's lanes per element type; Binner: hist.h's vector bin indices (or none).
+template <template <class> class Lanes, class Binner, class T>
 constexpr CountKernels<T> kernels_of() {
-  return {&count_span<Lanes<T>>, &count_rows<Lanes<T>>, &hist_span<T>};
+  return {&count_span<Lanes<T>>, &count_rows<Lanes<T>>, &hist_span<Binner, T>};
 }
 
-template <template <class> class Lanes>
+template <template <class> class Lanes, class Binner = NoSimdBins>
 constexpr CountTable make_table(const char* isa) {
   return {isa,
-          kernels_of<Lanes, int8_t>(),
-          kernels_of<Lanes, uint8_t>(),
-          kernels_of<Lanes, int16_t>(),
-          kernels_of<Lanes, uint16_t>(),
-          kernels_of<Lanes, int32_t>(),
-          kernels_of<Lanes, uint32_t>(),
-          kernels_of<Lanes, int64_t>(),
-          kernels_of<Lanes, uint64_t>(),
-          kernels_of<Lanes, float>(),
-          kernels_of<Lanes, double>()};
+          kernels_of<Lanes, Binner, int8_t>(),
+          kernels_of<Lanes, Binner, uint8_t>(),
+          kernels_of<Lanes, Binner, int16_t>(),
+          kernels_of<Lanes, Binner, uint16_t>(),
+          kernels_of<Lanes, Binner, int32_t>(),
+          kernels_of<Lanes, Binner, uint32_t>(),
+          kernels_of<Lanes, Binner, int64_t>(),
+          kernels_of<Lanes, Binner, uint64_t>(),
+          kernels_of<Lanes, Binner, float>(),
+          kernels_of<Lanes, Binner, double>()};
 }
 
 }  // namespace
