@@ -16,6 +16,25 @@ namespace ck {
 template <class T>
 constexpr bool kExactInDouble = std::is_floating_point_v<T> || sizeof(T) <= 4;
 
+// Arbitrary edges searched through a grid of equal cells over [lower[0], upper]:
+//   cell(x) = trunc(min(max((double(x) - first) * scale, 0), last))
+// (the same IEEE operations everywhere, so builder and kernels agree on every cell), and
+// bin[c] = how many thresholds after the first have a cell below c. cell() is monotone, so
+// bin[cell(x)] never exceeds x's bin, and falls short by at most the number of thresholds
+// sharing x's cell: `steps` forward steps ("x >= the next threshold") always land on it.
+// Built by cell_index.h; bin == nullptr means binary search.
+struct CellIndex {
+  const uint32_t* bin = nullptr;
+  double first = 0, scale = 0, last = 0;
+  uint32_t steps = 0;
+};
+
+inline size_t cell_of(const CellIndex& c, double x) {
+  double t = (x - c.first) * c.scale;
+  t = t > 0.0 ? t : 0.0;  // also maps NaN to 0
+  return static_cast<size_t>(t < c.last ? t : c.last);
+}
+
 // The bins of one histogram call, in the element domain (see count.h).
 template <class T>
 struct Bins {
@@ -26,6 +45,7 @@ struct Bins {
   // For kExactInDouble types: the thresholds as doubles followed by a NaN (so "x >= the
   // next threshold" is false past the last bin), for the SIMD paths. Null otherwise.
   const double* lower_f64;
+  CellIndex cells;  // used when there is no guess
 };
 
 // Counter layout of one tile's histogram scratch: `copies` interleaved copies of nbins + 1

@@ -13,6 +13,7 @@
 #include <type_traits>
 #include <vector>
 
+#include "../../native/count/cell_index.h"
 #include "../../native/count/count.h"
 #include "../../native/count/kernels.h"
 #include "../../native/runtime/cpu.h"
@@ -249,8 +250,9 @@ void make_bins(Rng& rng, size_t nbins, bool uniform, std::vector<T>& lower, T& u
   }
   const auto pool = value_pool<T>(rng);
   std::vector<T> v;
+  const bool finite = rng.below(2);  // random values in [-20, 100] (cells get built) or from the pool
   while (v.size() < nbins + 1) {
-    T x = pool[rng.below(pool.size())];
+    T x = finite ? from_double<T>(-20.0 + 120.0 * double(rng.below(1 << 20)) / double(1 << 20)) : pool[rng.below(pool.size())];
     if constexpr (std::is_floating_point_v<T>)
       if (std::isnan(x)) continue;
     v.push_back(x);
@@ -282,11 +284,15 @@ void test_hist(const CountKernels<T>& k, const char* isa, Rng& rng) {
       // As the driver prepares them: the thresholds as doubles, NaN after the last.
       std::vector<double> lower_f64(lower.begin(), lower.end());
       lower_f64.push_back(std::numeric_limits<double>::quiet_NaN());
+      // The cell index too for arbitrary edges (a large n claimed so that it gets built).
+      CellIndex cells;
+      const auto cell_storage = build_cell_index(lower.data(), nbins, upper, size_t(1) << 30, cells);
       for (size_t copies : {size_t(1), size_t(4)}) {
         const size_t stride = nbins + 3;
         std::vector<uint32_t> counts(copies * stride, 0);
         const double* f64 = kExactInDouble<T> && copies == 4 ? lower_f64.data() : nullptr;  // vector and scalar paths
-        k.hist(data.data(), n, Bins<T>{lower.data(), nbins, upper, guess, f64}, HistScratch{counts.data(), copies, stride});
+        const CellIndex use = rep == 3 ? cells : CellIndex{};
+        k.hist(data.data(), n, Bins<T>{lower.data(), nbins, upper, guess, f64, use}, HistScratch{counts.data(), copies, stride});
         const auto want = ref_hist(data.data(), n, lower, upper);
         bool ok = true;
         for (size_t b = 0; b < nbins; ++b) {

@@ -5,18 +5,12 @@
 #include "../kernels.h"
 
 #if (defined(__x86_64__) || defined(_M_X64)) && defined(__AVX512BW__)
-#if defined(__GNUC__) && !defined(__clang__)
-// GCC 12's own AVX-512 headers trip these (their _mm512_undefined_* placeholders, GCC bug
-// 105593); nothing in this file reads an uninitialized value.
-#pragma GCC diagnostic ignored "-Wuninitialized"
-#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
-#endif
-#include <immintrin.h>
 
 #include <type_traits>
 
 #include "lanes.h"
 #include "table.h"
+#include "x86.h"
 
 namespace ck {
 namespace {
@@ -131,6 +125,8 @@ using Avx512Lanes = SimdLanes<T, Width<sizeof(T)>, Bounds512<T>>;
 // Double lanes for the histogram's bin indices (hist.h, SimdBins): 8 elements of any type
 // a double holds exactly, widened; 8 uint32 indices; k-masks.
 struct Doubles {
+  // 3 gathers of 8 (two cell steps) beat the scalar cell search 1.6x here.
+  static constexpr bool kGatherCells = true;
   static constexpr size_t N = 8;
   using V = __m512d;
   using I = __m256i;
@@ -150,11 +146,11 @@ struct Doubles {
   // max returns its second operand when either is NaN: NaN -> 0.
   static V clamp(V t, V hi) { return _mm512_min_pd(_mm512_max_pd(t, _mm512_setzero_pd()), hi); }
   static I trunc(V t) { return _mm512_cvttpd_epi32(t); }
-  static I iadd(I a, uint32_t v) { return _mm256_add_epi32(a, iset1(v)); }
   static V gather(const double* base, I i) { return _mm512_i32gather_pd(i, base, 8); }
+  static I gather32(const uint32_t* base, I i) { return _mm256_i32gather_epi32(reinterpret_cast<const int*>(base), i, 4); }
+  static M none() { return 0; }
   static M lt(V a, V b) { return _mm512_cmp_pd_mask(a, b, _CMP_LT_OQ); }
   static M ge(V a, V b) { return _mm512_cmp_pd_mask(a, b, _CMP_GE_OQ); }
-  static M le(V a, V b) { return _mm512_cmp_pd_mask(a, b, _CMP_LE_OQ); }
   static M in(V x, V lo, V hi) { return _mm512_mask_cmp_pd_mask(ge(x, lo), x, hi, _CMP_LE_OQ); }
   static I step(I b, M down, M up) {
     const I one = _mm256_set1_epi32(1), lowered = _mm256_mask_sub_epi32(b, down, b, one);

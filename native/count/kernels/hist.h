@@ -5,13 +5,14 @@
 //
 // An ISA with gathers computes bin indices a vector at a time through SimdBins<D>, D being
 // its double-lane operations:
-//   D::N, D::V (N doubles), D::I (N uint32 indices), D::M (a lane mask)
+//   D::N, D::V (N doubles), D::I (N uint32 indices), D::M (a lane mask), D::kGatherCells
 //   D::load(const T*) -> V                       N elements widened to double (exact)
 //   D::set1(double), D::iset1(uint32_t), D::sub, D::mul
 //   D::clamp(t, hi) -> V                         min(max(t, 0), hi), NaN -> 0
-//   D::trunc(V) -> I, D::iadd(I, uint32_t), D::gather(const double*, I) -> V
-//   D::lt, D::ge, D::le (ordered compares -> M), D::in(x, lo, hi) -> M
-//   D::step(I, down, up) -> I - down + up,  D::select(M, a, b) -> m ? a : b,  D::store(uint32_t*, I)
+//   D::trunc(V) -> I, D::gather(const double*, I) -> V, D::gather32(const uint32_t*, I) -> I
+//   D::lt, D::ge (ordered compares -> M), D::in(x, lo, hi) -> M
+//   D::step(I, down, up) -> I - down + up, D::none() (an empty mask),
+//   D::select(M, a, b) -> m ? a : b,  D::store(uint32_t*, I)
 // The counters are then bumped by plain scalar code (count_indices).
 #include <cstddef>
 #include <cstdint>
@@ -50,6 +51,18 @@ inline size_t guess_bin(const T* lower, size_t nbins, double first, double scale
   return b - down + up;
 }
 
+// The bin of x given lower[0] <= x <= upper, through the cell index (kernels.h): a lookup,
+// then a fixed number of forward steps.
+template <class T>
+inline size_t cell_bin(const T* lower, size_t nbins, const CellIndex& c, T x) {
+  size_t b = c.bin[cell_of(c, static_cast<double>(x))];
+  for (uint32_t s = 0; s < c.steps; ++s) {
+    const size_t next = b + 1 < nbins ? b + 1 : b;
+    b += (next != b) & (x >= lower[next]);
+  }
+  return b;
+}
+
 // Counts p[0..n) into `copies` interleaved counter sets (1 or 4), bin_of giving the bin of
 // an in-range x.
 template <class T, class BinOf>
@@ -84,6 +97,11 @@ void hist_scalar(const T* p, size_t n, const Bins<T>& bins, const HistScratch& s
       return;
     }
   }
+  if (bins.cells.bin != nullptr) {
+    const CellIndex cells = bins.cells;
+    hist_loop(p, n, bins, s, [=](T x) { return cell_bin(lower, nbins, cells, x); });
+    return;
+  }
   hist_loop(p, n, bins, s, [=](T x) { return search_bin(lower, nbins, x); });
 }
 
@@ -101,11 +119,14 @@ inline void count_indices(const uint32_t* idx, size_t n, const HistScratch& s) {
   for (; i < n; ++i) ++s.counts[idx[i]];
 }
 
-// Bin indices of p[0..n) (n a multiple of D::N), a vector at a time; the same arithmetic
-// as guess_bin and search_bin, on the thresholds as doubles.
+// Bin indices of p[0..n) (n a multiple of D::N), a vector at a time, for the uniform guess
+// or the cell index (the same arithmetic as guess_bin and cell_bin, on the thresholds as
+// doubles). A binary search gathers too often to beat the scalar one: not done here.
 template <class D>
 struct SimdBins {
   static constexpr size_t N = D::N;
+  // The cell index takes 1 + steps gathers a vector: only where gathers are cheap enough.
+  static constexpr bool kCells = D::kGatherCells;
 
   template <class T>
   static void indices(const T* p, size_t n, const Bins<T>& b, uint32_t* idx) {
@@ -124,16 +145,12 @@ struct SimdBins {
       }
       return;
     }
-    uint32_t halves[64];
-    size_t levels = 0;
-    for (size_t len = b.nbins; len > 1; len -= len / 2) halves[levels++] = static_cast<uint32_t>(len / 2);
+    const CellIndex& c = b.cells;
+    const auto cfirst = D::set1(c.first), cscale = D::set1(c.scale), clast = D::set1(c.last);
     for (size_t i = 0; i < n; i += N) {
       const auto x = D::load(p + i);
-      auto bin = D::iset1(0);
-      for (size_t l = 0; l < levels; ++l) {
-        const auto probe = D::iadd(bin, halves[l]);
-        bin = D::select(D::le(D::gather(lower, probe), x), probe, bin);
-      }
+      auto bin = D::gather32(c.bin, D::trunc(D::clamp(D::mul(D::sub(x, cfirst), cscale), clast)));
+      for (uint32_t st = 0; st < c.steps; ++st) bin = D::step(bin, D::none(), D::ge(x, D::gather(lower + 1, bin)));
       D::store(idx + i, D::select(D::in(x, lo, hi), bin, dump));
     }
   }
@@ -145,7 +162,8 @@ struct NoSimdBins {};
 template <class Binner, class T>
 void hist_span(const T* p, size_t n, const Bins<T>& bins, const HistScratch& s) {
   if constexpr (!std::is_same_v<Binner, NoSimdBins> && kExactInDouble<T>) {
-    if (bins.lower_f64 == nullptr) return hist_scalar(p, n, bins, s);
+    const bool vector = bins.guess.usable() || (bins.cells.bin != nullptr && Binner::kCells);
+    if (bins.lower_f64 == nullptr || !vector) return hist_scalar(p, n, bins, s);
     constexpr size_t kBlock = 512;
     uint32_t idx[kBlock];
     const size_t vec_n = n - n % Binner::N;
