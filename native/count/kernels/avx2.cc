@@ -8,6 +8,7 @@
 #include <cstring>
 #include <type_traits>
 
+#include "fields_x86.h"
 #include "lanes.h"
 #include "table.h"
 #include "x86.h"
@@ -198,10 +199,17 @@ struct Doubles {
   static void store(uint32_t* p, I v) { _mm_storeu_si128(reinterpret_cast<__m128i*>(p), v); }
 };
 
+struct Avx2Isa {
+  using Bins = SimdBins<Doubles>;
+  static void row_fields(const uint64_t* w, size_t a, size_t count, size_t width, uint32_t* out) {
+    row_fields_x86(w, a, count, width, out);
+  }
+};
+
 }  // namespace
 
 const CountTable* count_table_avx2() {
-  static constexpr CountTable table = make_table<Avx2Lanes, SimdBins<Doubles>>("avx2");
+  static constexpr CountTable table = make_table<Avx2Lanes, Avx2Isa>("avx2");
   return &table;
 }
 

@@ -8,6 +8,7 @@
 
 #include <type_traits>
 
+#include "fields_x86.h"
 #include "lanes.h"
 #include "table.h"
 #include "x86.h"
@@ -160,10 +161,17 @@ struct Doubles {
   static void store(uint32_t* p, I v) { _mm256_storeu_si256(reinterpret_cast<__m256i*>(p), v); }
 };
 
+struct Avx512Isa {
+  using Bins = SimdBins<Doubles>;
+  static void row_fields(const uint64_t* w, size_t a, size_t count, size_t width, uint32_t* out) {
+    row_fields_x86(w, a, count, width, out);
+  }
+};
+
 }  // namespace
 
 const CountTable* count_table_avx512() {
-  static constexpr CountTable table = make_table<Avx512Lanes, SimdBins<Doubles>>("avx512");
+  static constexpr CountTable table = make_table<Avx512Lanes, Avx512Isa>("avx512");
   return &table;
 }
 

