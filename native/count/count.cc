@@ -10,6 +10,7 @@
 
 #include "../runtime/pool.h"
 #include "cell_index.h"
+#include "guess_check.h"
 #include "kernels.h"
 
 namespace ck {
@@ -110,10 +111,13 @@ void histogram(const T* data, size_t n, const T* lower, size_t nbins, T upper, d
     lower_f64.assign(lower, lower + nbins);
     lower_f64.push_back(std::numeric_limits<double>::quiet_NaN());
   }
+  const GuessFit fit = check_guess(lower, nbins, upper, guess);
+  if (fit == GuessFit::unusable) guess = BinGuess{};
   CellIndex cells;
   const std::vector<uint32_t> cell_storage =
       guess.usable() ? std::vector<uint32_t>{} : build_cell_index(lower, nbins, upper, n, cells);
-  const Bins<T> bins{lower, nbins, upper, guess, lower_f64.empty() ? nullptr : lower_f64.data(), cells};
+  const Bins<T> bins{lower, nbins, upper, guess, fit == GuessFit::exact,
+                     lower_f64.empty() ? nullptr : lower_f64.data(), cells};
   // Four interleaved counter copies while they stay in L1; one for huge bin counts. Copies
   // start on separate cache lines.
   const size_t copies = nbins <= 1024 ? 4 : 1;

@@ -16,6 +16,13 @@ namespace ck {
 template <class T>
 constexpr bool kExactInDouble = std::is_floating_point_v<T> || sizeof(T) <= 4;
 
+// The uniform guess of x's bin (count.h's BinGuess), clamped to [0, last_bin].
+inline size_t guess_of(const BinGuess& g, double last_bin, double x) {
+  double t = (x - g.first) * g.scale;
+  t = t > 0.0 ? t : 0.0;  // also maps NaN to 0
+  return static_cast<size_t>(t < last_bin ? t : last_bin);
+}
+
 // Arbitrary edges searched through a grid of equal cells over [lower[0], upper]:
 //   cell(x) = trunc(min(max((double(x) - first) * scale, 0), last))
 // (the same IEEE operations everywhere, so builder and kernels agree on every cell), and
@@ -42,6 +49,8 @@ struct Bins {
   size_t nbins;
   T upper;         // inclusive upper bound of the last bin
   BinGuess guess;
+  // The driver found the guess never off (guess_check.h): no correction step needed.
+  bool guess_exact;
   // For kExactInDouble types: the thresholds as doubles followed by a NaN (so "x >= the
   // next threshold" is false past the last bin), for the SIMD paths. Null otherwise.
   const double* lower_f64;

@@ -15,6 +15,7 @@
 
 #include "../../native/count/cell_index.h"
 #include "../../native/count/count.h"
+#include "../../native/count/guess_check.h"
 #include "../../native/count/kernels.h"
 #include "../../native/runtime/cpu.h"
 
@@ -292,7 +293,10 @@ void test_hist(const CountKernels<T>& k, const char* isa, Rng& rng) {
         std::vector<uint32_t> counts(copies * stride, 0);
         const double* f64 = kExactInDouble<T> && copies == 4 ? lower_f64.data() : nullptr;  // vector and scalar paths
         const CellIndex use = rep == 3 ? cells : CellIndex{};
-        k.hist(data.data(), n, Bins<T>{lower.data(), nbins, upper, guess, f64, use}, HistScratch{counts.data(), copies, stride});
+        const GuessFit fit = check_guess(lower.data(), nbins, upper, guess);
+        if (kGuessTestable<T> && guess.usable()) CHECK(fit != GuessFit::unusable, "%s hist<%s> the driver refuses a guess TS accepts", isa, type_name<T>());
+        const Bins<T> bins{lower.data(), nbins, upper, guess, fit == GuessFit::exact, f64, use};
+        k.hist(data.data(), n, bins, HistScratch{counts.data(), copies, stride});
         const auto want = ref_hist(data.data(), n, lower, upper);
         bool ok = true;
         for (size_t b = 0; b < nbins; ++b) {

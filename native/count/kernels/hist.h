@@ -40,11 +40,8 @@ inline size_t search_bin(const T* lower, size_t nbins, T x) {
 // The uniform guess, then one correction step each way (see BinGuess). For x outside the
 // bins the result is some valid index; the caller sends x to the dump instead.
 template <class T>
-inline size_t guess_bin(const T* lower, size_t nbins, double first, double scale, double last_bin, T x) {
-  double t = (static_cast<double>(x) - first) * scale;
-  t = t > 0.0 ? t : 0.0;  // also maps NaN to 0
-  t = t < last_bin ? t : last_bin;
-  const size_t b = static_cast<size_t>(t);
+inline size_t guess_bin(const T* lower, size_t nbins, const BinGuess& g, double last_bin, T x) {
+  const size_t b = guess_of(g, last_bin, static_cast<double>(x));
   const size_t next = b + 1 < nbins ? b + 1 : b;
   const size_t down = (b > 0) & (x < lower[b]);
   const size_t up = (next != b) & (x >= lower[next]);
@@ -92,8 +89,13 @@ void hist_scalar(const T* p, size_t n, const Bins<T>& bins, const HistScratch& s
   const size_t nbins = bins.nbins;
   if constexpr (kExactInDouble<T>) {
     if (bins.guess.usable()) {
-      const double first = bins.guess.first, scale = bins.guess.scale, last_bin = static_cast<double>(nbins - 1);
-      hist_loop(p, n, bins, s, [=](T x) { return guess_bin(lower, nbins, first, scale, last_bin, x); });
+      const BinGuess g = bins.guess;
+      const double last_bin = static_cast<double>(nbins - 1);
+      if (bins.guess_exact) {
+        hist_loop(p, n, bins, s, [=](T x) { return guess_of(g, last_bin, static_cast<double>(x)); });
+      } else {
+        hist_loop(p, n, bins, s, [=](T x) { return guess_bin(lower, nbins, g, last_bin, x); });
+      }
       return;
     }
   }
@@ -136,6 +138,14 @@ struct SimdBins {
     if (b.guess.usable()) {
       const auto first = D::set1(b.guess.first), scale = D::set1(b.guess.scale);
       const auto last = D::set1(static_cast<double>(b.nbins - 1));
+      if (b.guess_exact) {  // no correction: no gathers
+        for (size_t i = 0; i < n; i += N) {
+          const auto x = D::load(p + i);
+          const auto g = D::trunc(D::clamp(D::mul(D::sub(x, first), scale), last));
+          D::store(idx + i, D::select(D::in(x, lo, hi), g, dump));
+        }
+        return;
+      }
       for (size_t i = 0; i < n; i += N) {
         const auto x = D::load(p + i);
         const auto g = D::trunc(D::clamp(D::mul(D::sub(x, first), scale), last));
