@@ -16,10 +16,13 @@
 namespace ck {
 namespace {
 
-// Below this many input bytes a call stays on the calling thread: waking a sleeping pool
-// thread costs about 80 us here (futex wake under KVM), while one thread counts ~16 GB/s
-// from memory and faster from cache, so helpers only pay once the work is well above that.
-// Measured with bench/count-crossover.mjs (see its header for the figures).
+// Below this many input bytes a call stays on the calling thread. Measured with
+// bench/native/count-crossover.cc (int32, 5-wide rows and totals, 1 vs 2 threads): on this
+// 2-vCPU KVM guest a second thread loses below 3 MiB (x0.86-0.96 at 1-2 MiB), breaks even
+// around 3-4 MiB and wins from 8 MiB (x1.5-1.8 back to back). The hop itself is cheap (a
+// futex wake, ~3-20 us), but a helper woken after 2 ms of sleep ran on the caller's own
+// CPU in 100 of 100 trials and reached the idle one only at a later load balance, ~1 ms on:
+// short calls after an idle spell get no help at all.
 constexpr size_t kMinBytesForHelpers = size_t(3) << 20;
 // Each thread should get about this much, so a helper that joins late still finds tiles.
 constexpr size_t kMinBytesPerThread = size_t(3) << 19;
