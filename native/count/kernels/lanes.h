@@ -26,10 +26,14 @@ struct SimdLanes {
   static Acc zero() { return W::zero(); }
   static Acc add(Acc a, Mask m) { return W::add(a, m); }
   static uint64_t sum(Acc a) { return W::sum(a); }
-  static uint64_t word(const T* p, const Bounds& b) {
-    uint64_t w = 0;
-    for (size_t j = 0; j < 64; j += N) w |= W::bits(b.test(p + j)) << j;
-    return w;
+  // Unrolled at compile time (GCC keeps the plain loop rolled at -O3, with a shift by a
+  // register per vector: 25% slower per-row counts).
+  static uint64_t word(const T* p, const Bounds& b) { return word(p, b, std::make_index_sequence<64 / N>{}); }
+
+ private:
+  template <size_t... J>
+  static uint64_t word(const T* p, const Bounds& b, std::index_sequence<J...>) {
+    return ((W::bits(b.test(p + J * N)) << (J * N)) | ...);
   }
 };
 
