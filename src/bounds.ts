@@ -3,6 +3,7 @@
 // type becomes exact compares of elements with elements: 2.5 on an Int32Array is 3 (as a
 // lower bound), 0.1 on a Float32Array is the least float32 above 0.1.
 import type { Inclusive, NumericArray } from './types';
+import { typedArrayKind } from './validate';
 
 export interface ElementKind {
   readonly float: boolean;
@@ -28,7 +29,7 @@ const KINDS: Record<string, ElementKind> = {
 };
 
 export function elementKind(arr: NumericArray): ElementKind {
-  return KINDS[arr.constructor.name] ?? KINDS[Object.prototype.toString.call(arr).slice(8, -1)];
+  return KINDS[typedArrayKind(arr)!];
 }
 
 // Neighbouring floats, through their bit patterns. next(±Infinity outward) is NaN: "no such value".

@@ -61,14 +61,15 @@ export function countInRangeSync(data: NumericArray, lo: number | bigint, hi: nu
 type RowsArg = { data: NumericArray; rows: number; cols: number };
 
 /**
- * A new result array, not zero-filled: every path that returns it either runs a kernel,
- * which writes every row, or fills it. Skipping the fill saves a memset of the whole
- * result per call (~30 us for the 200000-row tutorial workload).
+ * `new RowCounts(rows)`: a new Uint32Array result that is not zero-filled (a constructor,
+ * for v.allocate). Every path that returns it either runs a kernel, which writes every
+ * row, or fills it; skipping the fill saves a memset of the whole result per call (~30 us
+ * for the 200000-row tutorial workload).
  */
-function rowCounts(rows: number): Uint32Array {
+const RowCounts = function RowCounts(rows: number): Uint32Array {
   const bytes = Buffer.allocUnsafeSlow(rows * Uint32Array.BYTES_PER_ELEMENT);
   return new Uint32Array(bytes.buffer, bytes.byteOffset, rows);
-}
+} as unknown as { new (rows: number): Uint32Array };
 
 function prepareByRow(fn: string, m: unknown, lo: unknown, hi: unknown, opts: (RangeOptions & { out?: Uint32Array }) | undefined) {
   const o = v.callOptions(fn, opts);
@@ -76,7 +77,7 @@ function prepareByRow(fn: string, m: unknown, lo: unknown, hi: unknown, opts: (R
   const data = v.numericArray(fn, 'm.data', (m as RowsArg).data);
   v.needLength(fn, 'm.data', data, rows * cols, `a ${rows}x${cols} matrix`);
   let out: Uint32Array;
-  if (opts?.out === undefined) out = rowCounts(rows);
+  if (opts?.out === undefined) out = v.allocate(fn, `the per-row result`, RowCounts, rows);
   else {
     if (v.typedArrayKind(opts.out) !== 'Uint32Array')
       throw typeError(fn, codes.INVALID_ARG_TYPE, `options.out must be a Uint32Array (got ${describe(opts.out)})`);
@@ -114,16 +115,19 @@ export function countInRangeByRowSync(m: RowsArg, lo: number | bigint, hi: numbe
 function checkEdges(fn: string, edges: unknown): number[] {
   const isArrayLike = Array.isArray(edges) || (ArrayBuffer.isView(edges) && !(edges instanceof DataView));
   if (!isArrayLike) throw typeError(fn, codes.INVALID_ARG_TYPE, `edges must be an array of numbers (got ${describe(edges)})`);
-  const e = Array.from(edges as ArrayLike<unknown>);
-  if (e.length < 2) throw rangeError(fn, codes.INVALID_EDGES, `edges needs at least 2 values (got ${e.length})`);
-  for (let i = 0; i < e.length; i++) {
-    const x = e[i];
+  const src = Array.isArray(edges) ? (edges as unknown[]) : v.numericArray(fn, 'edges', edges);
+  if (src.length < 2) throw rangeError(fn, codes.INVALID_EDGES, `edges needs at least 2 values (got ${src.length})`);
+  // Element by element, so that a hole or a bad value is refused before a huge array is copied.
+  const e: number[] = [];
+  for (let i = 0; i < src.length; i++) {
+    const x = src[i];
     if (typeof x !== 'number') throw typeError(fn, codes.INVALID_ARG_TYPE, `edges[${i}] must be a number (got ${describe(x)})`);
     if (Number.isNaN(x)) throw rangeError(fn, codes.NAN_BOUND, `edges[${i}] is NaN`);
-    if (i > 0 && !(x > (e[i - 1] as number)))
+    if (i > 0 && !(x > e[i - 1]))
       throw rangeError(fn, codes.INVALID_EDGES, `edges must be strictly increasing (edges[${i - 1}] = ${e[i - 1]}, edges[${i}] = ${x})`);
+    e.push(x);
   }
-  return e as number[];
+  return e;
 }
 
 /**
@@ -141,16 +145,15 @@ function thresholds(data: NumericArray, edges: number[]): { lower: NumericArray;
     lower.push(t);
   }
   if (lower.length === 0) return undefined;
-  const Kind = data.constructor as unknown as { from(x: ArrayLike<number | bigint>): NumericArray };
   const guess = uniformGuess(kind, edges, lower as number[], upper as number);
-  return { lower: Kind.from(lower), upper, guess };
+  return { lower: v.ctorOf(data).from(lower), upper, guess };
 }
 
 function prepareHistogram(fn: string, data: unknown, edges: unknown, opts: CallOptions | undefined) {
   const o = v.callOptions(fn, opts);
   const d = v.numericArray(fn, 'data', data);
   const e = checkEdges(fn, edges);
-  const out = new Float64Array(e.length - 1);
+  const out = v.allocate(fn, 'the histogram', Float64Array, e.length - 1);
   const bins = thresholds(d, e);
   if (!bins) return { o, out };
   const job: HistogramJob = {

@@ -1,6 +1,6 @@
 // One call path for every public function: choose the backend, honour the signal, run.
 // A kernel module supplies its validated job, its JS kernel and how the addon runs it.
-import { native, type Addon } from './backends/native';
+import { native, noticeFallback, type Addon } from './backends/native';
 import { runJsAsync, runJsSync } from './backends/js';
 import { runWorkers } from './backends/workers';
 import { abortError, codes, runtimeError } from './errors';
@@ -33,6 +33,7 @@ function backendFor(fn: string, opts: CheckedOptions, work: number, sync: boolea
       return 'js';
     default:
       if (addon) return 'native';
+      noticeFallback();
       return !sync && opts.threads > 1 && work >= WORKERS_MIN_WORK ? 'workers' : 'js';
   }
 }
@@ -50,13 +51,30 @@ export function checkAborted(fn: string, opts: CheckedOptions): void {
 
 let nextId = 0;
 
+/**
+ * A failure on another thread carries no trace of the caller; the caller's stack, taken
+ * before dispatch, is appended so the error points at the user's line (as sharp does).
+ */
+function withCallerStack(err: unknown, site: { stack?: string }): unknown {
+  if (err instanceof Error && !(err instanceof DOMException) && site.stack) {
+    err.stack = `${err.stack ?? String(err)}\n    --- called from ---${site.stack.slice(site.stack.indexOf('\n'))}`;
+  }
+  return err;
+}
+
 export async function runAsync<J extends object, P, R>(call: Call<J, P, R>, opts: CheckedOptions): Promise<R> {
   const { signal } = opts;
   const onAbort = () => abortError(call.fn, signal?.reason);
   if (signal?.aborted) throw onAbort();
   const backend = backendFor(call.fn, opts, call.kernel.work(call.job), false);
   if (backend === 'js') return runJsAsync(call.kernel, call.job, signal, onAbort);
-  if (backend === 'workers') return runWorkers(call.kernel, call.job, opts.threads, signal, onAbort);
+  const site: { stack?: string } = {};
+  Error.captureStackTrace(site, runAsync);
+  if (backend === 'workers') {
+    return runWorkers(call.fn, call.kernel, call.job, opts.threads, signal, onAbort).catch((err: unknown) => {
+      throw withCallerStack(err, site);
+    });
+  }
   const addon = native().addon!;
   const id = signal ? (nextId = (nextId % 0x7fffffff) + 1) : 0;
   const cancel = () => addon.cancel(id);
@@ -65,7 +83,7 @@ export async function runAsync<J extends object, P, R>(call: Call<J, P, R>, opts
     return call.nativeResult(await (call.native(addon, true, id, opts.threads) as Promise<unknown>));
   } catch (err) {
     if ((err as { code?: string }).code === 'ABORT_ERR') throw onAbort();
-    throw err;
+    throw withCallerStack(err, site);
   } finally {
     signal?.removeEventListener('abort', cancel);
   }

@@ -23,6 +23,8 @@ export const codes = {
   OUT_SIZE: 'ERR_CK_OUT_SIZE',
   /** RangeError: `out` (or gemm's c) shares memory with an input. */
   OUT_OVERLAP: 'ERR_CK_OUT_OVERLAP',
+  /** RangeError: a result array is too large to allocate. */
+  OUT_OF_MEMORY: 'ERR_CK_OUT_OF_MEMORY',
   /** Error: the requested backend cannot run here (e.g. backend 'native' when the addon did not load). */
   BACKEND_UNAVAILABLE: 'ERR_CK_BACKEND_UNAVAILABLE',
   /** Error: a worker thread died while running a call. */

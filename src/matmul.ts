@@ -22,7 +22,7 @@ function matmulJob(fn: string, a: unknown, b: unknown, out: unknown): GemmJob {
     throw rangeError(fn, codes.SHAPE_MISMATCH, `a is ${A.rows}x${A.cols} but b is ${B.rows}x${B.cols} (a.cols must equal b.rows)`);
   const m = A.rows, n = B.cols, k = A.cols;
   let c: FloatArray;
-  if (out === undefined) c = new (A.data.constructor as FloatCtor)(m * n);
+  if (out === undefined) c = v.allocate(fn, `the ${m}x${n} result`, v.ctorOf(A.data) as unknown as FloatCtor, m * n);
   else {
     c = v.floatArray(fn, 'options.out', out);
     v.sameKind(fn, 'options.out', c, A.data, 'a.data');

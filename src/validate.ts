@@ -10,11 +10,25 @@ const NUMERIC_KINDS = [
 ] as const;
 
 const typedArrayProto = Object.getPrototypeOf(Int8Array.prototype) as object;
-const toStringTag = Object.getOwnPropertyDescriptor(typedArrayProto, Symbol.toStringTag)!.get!;
+const intrinsic = (key: PropertyKey) => Object.getOwnPropertyDescriptor(typedArrayProto, key)!.get!;
+// The engine's own accessors: an array's own or inherited properties cannot lie through them.
+const toStringTag = intrinsic(Symbol.toStringTag);
+const lengthOf = intrinsic('length') as (this: unknown) => number;
+const bufferOf = intrinsic('buffer') as (this: unknown) => ArrayBufferLike;
+const byteOffsetOf = intrinsic('byteOffset') as (this: unknown) => number;
+
+type TypedArrayCtor = { new (b: ArrayBufferLike, offset: number, length: number): NumericArray; prototype: object };
+const CTOR_OF: Record<string, TypedArrayCtor> = Object.fromEntries(NUMERIC_KINDS.map((k) => [k.name, k as unknown as TypedArrayCtor]));
+const SHADOWABLE = ['length', 'byteLength', 'byteOffset', 'buffer', 'constructor', 'subarray', 'set', 'fill'];
 
 /** The constructor name of a real TypedArray (not a look-alike), or undefined. */
 export function typedArrayKind(value: unknown): string | undefined {
   return toStringTag.call(value) as string | undefined;
+}
+
+/** The built-in constructor of a TypedArray kind (never a subclass the caller made). */
+export function ctorOf(arr: NumericArray): { new (n: number): NumericArray; from(x: ArrayLike<number | bigint>): NumericArray } {
+  return CTOR_OF[typedArrayKind(arr)!] as never;
 }
 
 function isDetached(buffer: ArrayBufferLike): boolean {
@@ -29,24 +43,35 @@ function isDetached(buffer: ArrayBufferLike): boolean {
   }
 }
 
-function checkAttached(fn: string, name: string, arr: NumericArray): void {
-  if (isDetached(arr.buffer)) throw typeError(fn, codes.DETACHED, `${name}'s ArrayBuffer is detached`);
+/**
+ * The array as the engine sees it. A subclass, or an own property shadowing length, buffer
+ * and the like, could make the kernels read past the buffer or misjudge the element type;
+ * such an array is replaced by a plain view of the same memory.
+ */
+function plainArray(fn: string, name: string, value: unknown, kind: string): NumericArray {
+  const buffer = bufferOf.call(value);
+  if (isDetached(buffer)) throw typeError(fn, codes.DETACHED, `${name}'s ArrayBuffer is detached`);
+  // A resizable ArrayBuffer can shrink under a running kernel (a growable SharedArrayBuffer only grows).
+  if ((buffer as { resizable?: boolean }).resizable === true && !(buffer instanceof SharedArrayBuffer))
+    throw typeError(fn, codes.INVALID_ARG_TYPE, `${name} is on a resizable ArrayBuffer, which could shrink during the call; pass a fixed-length copy`);
+  const Ctor = CTOR_OF[kind];
+  const arr = value as NumericArray;
+  if (Object.getPrototypeOf(arr) === Ctor.prototype && !SHADOWABLE.some((key) => Object.hasOwn(arr, key))) return arr;
+  return new Ctor(bufferOf.call(arr), byteOffsetOf.call(arr), lengthOf.call(arr));
 }
 
 export function numericArray(fn: string, name: string, value: unknown): NumericArray {
   const kind = typedArrayKind(value);
-  if (kind === undefined || !NUMERIC_KINDS.some((k) => k.name === kind))
+  if (kind === undefined || !(kind in CTOR_OF))
     throw typeError(fn, codes.INVALID_ARG_TYPE, `${name} must be a TypedArray (got ${describe(value)})`);
-  checkAttached(fn, name, value as NumericArray);
-  return value as NumericArray;
+  return plainArray(fn, name, value, kind);
 }
 
 export function floatArray(fn: string, name: string, value: unknown): FloatArray {
   const kind = typedArrayKind(value);
   if (kind !== 'Float32Array' && kind !== 'Float64Array')
     throw typeError(fn, codes.INVALID_ARG_TYPE, `${name} must be a Float32Array or Float64Array (got ${describe(value)})`);
-  checkAttached(fn, name, value as FloatArray);
-  return value as FloatArray;
+  return plainArray(fn, name, value, kind) as FloatArray;
 }
 
 export function sameKind(fn: string, name: string, value: NumericArray, expected: NumericArray, expectedName: string): void {
@@ -126,4 +151,13 @@ export function callOptions(fn: string, opts: CallOptions | undefined): CheckedO
   if (o.signal !== undefined && !(o.signal instanceof AbortSignal))
     throw typeError(fn, codes.INVALID_ARG_TYPE, `options.signal must be an AbortSignal (got ${describe(o.signal)})`);
   return { backend, threads: t, signal: o.signal };
+}
+
+/** A new result array, or a coded RangeError when it cannot be allocated. */
+export function allocate<T>(fn: string, what: string, Ctor: { new (n: number): T }, length: number): T {
+  try {
+    return new Ctor(length);
+  } catch (err) {
+    throw Object.assign(rangeError(fn, codes.OUT_OF_MEMORY, `${what} needs ${length} elements, more than can be allocated`), { cause: err });
+  }
 }

@@ -21,9 +21,11 @@ std::atomic<int> live_envs{0};
 
 class CoreKernels : public Napi::Addon<CoreKernels> {
  public:
-  CoreKernels(Napi::Env env, Napi::Object exports) : jobs_(env) {
+  CoreKernels(Napi::Env env, Napi::Object exports) : jobs_(new EnvJobs(env)) {
     ++live_envs;
-    env.AddCleanupHook([this] { teardown(); });
+    // The hook owns the jobs, not this object: Node may free the addon instance before or
+    // after running cleanup hooks, so the hook must not reach through `this`.
+    env.AddCleanupHook([jobs = jobs_] { teardown(jobs); });
     DefineAddon(exports, {
                              InstanceMethod<&CoreKernels::Gemm>("gemm"),
                              InstanceMethod<&CoreKernels::Count>("count"),
@@ -35,37 +37,37 @@ class CoreKernels : public Napi::Addon<CoreKernels> {
   }
 
  private:
-  Napi::Value Gemm(const Napi::CallbackInfo& info) { return bind_gemm(info, jobs_); }
-  Napi::Value Count(const Napi::CallbackInfo& info) { return bind_count(info, jobs_); }
-  Napi::Value CountByRow(const Napi::CallbackInfo& info) { return bind_count_by_row(info, jobs_); }
-  Napi::Value Histogram(const Napi::CallbackInfo& info) { return bind_histogram(info, jobs_); }
+  Napi::Value Gemm(const Napi::CallbackInfo& info) { return bind_gemm(info, *jobs_); }
+  Napi::Value Count(const Napi::CallbackInfo& info) { return bind_count(info, *jobs_); }
+  Napi::Value CountByRow(const Napi::CallbackInfo& info) { return bind_count_by_row(info, *jobs_); }
+  Napi::Value Histogram(const Napi::CallbackInfo& info) { return bind_histogram(info, *jobs_); }
 
-  void Cancel(const Napi::CallbackInfo& info) { jobs_.cancel(static_cast<uint32_t>(info[0].As<Napi::Number>().Uint32Value())); }
+  void Cancel(const Napi::CallbackInfo& info) { jobs_->cancel(static_cast<uint32_t>(info[0].As<Napi::Number>().Uint32Value())); }
 
   Napi::Value Info(const Napi::CallbackInfo& info) {
     Napi::Object o = Napi::Object::New(info.Env());
     o.Set("isa", isa_name(active_isa()));
     o.Set("build", COREKERNELS_BUILD);
     o.Set("openmp", false);
-    o.Set("pending", static_cast<double>(jobs_.pending()));
+    o.Set("pending", static_cast<double>(jobs_->pending()));
     return o;
   }
 
   // Runs before the environment's handles close: stops this environment's jobs; the last
   // environment to go also joins the process-wide threads.
-  void teardown() {
-    jobs_.shutdown();
+  static void teardown(EnvJobs* jobs) {
+    jobs->shutdown();
+    delete jobs;
     if (--live_envs == 0) {
       scheduler_shutdown();
       pool_shutdown();
     }
   }
 
-  EnvJobs jobs_;
+  EnvJobs* jobs_;  // owned by the cleanup hook
 };
 
 }  // namespace ck
-
 
 using CoreKernelsAddon = ck::CoreKernels;
 NODE_API_ADDON(CoreKernelsAddon)

@@ -6,6 +6,14 @@
 namespace ck {
 namespace {
 
+// Whether a rows×cols row-major matrix with leading dimension ld fits in `length` elements.
+bool fits(size_t length, size_t rows, size_t cols, size_t ld) {
+  if (rows == 0 || cols == 0) return true;
+  if (ld < cols) return false;
+  // (rows - 1) * ld + cols <= length, without overflow
+  return cols <= length && rows - 1 <= (length - cols) / ld;
+}
+
 template <class T>
 class GemmJob : public Job {
  public:
@@ -40,6 +48,11 @@ Napi::Value bind_gemm(const Napi::CallbackInfo& info, EnvJobs& jobs) {
       g.ldc = size_arg(info, i + 10);
       g.alpha = static_cast<T>(number_arg(info, i + 11));
       g.beta = static_cast<T>(number_arg(info, i + 12));
+      // The TS layer checked these; repeated here so that no caller can make a kernel
+      // read or write outside the arrays.
+      if (!fits(a.length, g.trans_a ? g.k : g.m, g.trans_a ? g.m : g.k, g.lda) ||
+          !fits(b.length, g.trans_b ? g.n : g.k, g.trans_b ? g.k : g.n, g.ldb) || !fits(c.length, g.m, g.n, g.ldc))
+        throw_type(env, "gemm: an array is too short for its shape and leading dimension");
       return std::make_unique<GemmJob<T>>(g);
     } else {
       throw_type(env, "gemm takes Float32Array or Float64Array");

@@ -92,7 +92,14 @@ Napi::Value EnvJobs::submit(Napi::Env env, std::unique_ptr<Job> job) {
 
 void EnvJobs::cancel(uint32_t id) {
   auto it = by_id_.find(id);
-  if (it != by_id_.end()) it->second->token_.cancel();
+  if (it == by_id_.end()) return;
+  Job* job = it->second;
+  job->token_.cancel();
+  // A job still in the queue settles now rather than when the work ahead of it ends.
+  if (scheduler_withdraw(job)) {
+    job->outcome_ = Job::Outcome::cancelled;
+    complete(job);
+  }
 }
 
 void EnvJobs::complete(Job* job) noexcept {

@@ -18,10 +18,21 @@ struct Pool {
   bool stopping = false;
 };
 
-// Leaked on purpose: process.exit() runs static destructors while helpers may still be
-// inside a kernel, and a destroyed mutex under a running thread is undefined behaviour.
+// Created on first use and freed by pool_shutdown() when the last environment goes (the
+// addon may then be unloaded). Never a static object: process.exit() runs static
+// destructors while helpers may still be inside a kernel.
+std::atomic<Pool*> g_pool{nullptr};
+std::mutex g_pool_mu;  // trivially destructible in practice: creation and shutdown only
+
 Pool& pool() {
-  static Pool* p = new Pool;
+  Pool* p = g_pool.load(std::memory_order_acquire);
+  if (p != nullptr) return *p;
+  std::lock_guard<std::mutex> lk(g_pool_mu);
+  p = g_pool.load(std::memory_order_relaxed);
+  if (p == nullptr) {
+    p = new Pool;
+    g_pool.store(p, std::memory_order_release);
+  }
   return *p;
 }
 
@@ -129,17 +140,17 @@ void pool_reserve(unsigned helpers) {
 }
 
 void pool_shutdown() {
-  Pool& p = pool();
-  std::vector<std::thread> threads;
+  std::lock_guard<std::mutex> guard(g_pool_mu);
+  Pool* p = g_pool.load(std::memory_order_acquire);
+  if (p == nullptr) return;
   {
-    std::lock_guard<std::mutex> lk(p.mu);
-    p.stopping = true;
-    threads.swap(p.threads);
+    std::lock_guard<std::mutex> lk(p->mu);
+    p->stopping = true;
   }
-  p.work_cv.notify_all();
-  for (auto& t : threads) t.join();
-  std::lock_guard<std::mutex> lk(p.mu);
-  p.stopping = false;
+  p->work_cv.notify_all();
+  for (auto& t : p->threads) t.join();
+  g_pool.store(nullptr, std::memory_order_release);
+  delete p;
 }
 
 }  // namespace ck

@@ -1,5 +1,6 @@
 #include "scheduler.h"
 
+#include <atomic>
 #include <condition_variable>
 #include <deque>
 #include <mutex>
@@ -26,9 +27,19 @@ struct Scheduler {
   std::thread runner;
 };
 
-// Leaked on purpose, like the pool: see pool.cc.
+// Created on first use, freed by scheduler_shutdown(); see pool.cc for why not a static.
+std::atomic<Scheduler*> g_sched{nullptr};
+std::mutex g_sched_mu;
+
 Scheduler& sched() {
-  static Scheduler* s = new Scheduler;
+  Scheduler* s = g_sched.load(std::memory_order_acquire);
+  if (s != nullptr) return *s;
+  std::lock_guard<std::mutex> lk(g_sched_mu);
+  s = g_sched.load(std::memory_order_relaxed);
+  if (s == nullptr) {
+    s = new Scheduler;
+    g_sched.store(s, std::memory_order_release);
+  }
   return *s;
 }
 
@@ -71,6 +82,18 @@ void scheduler_submit(Task* task, const void* group) {
   s.work_cv.notify_one();
 }
 
+bool scheduler_withdraw(Task* task) {
+  Scheduler& s = sched();
+  std::lock_guard<std::mutex> lk(s.mu);
+  for (auto it = s.queue.begin(); it != s.queue.end(); ++it) {
+    if (it->task == task) {
+      s.queue.erase(it);
+      return true;
+    }
+  }
+  return false;
+}
+
 std::vector<Task*> scheduler_drain(const void* group) {
   Scheduler& s = sched();
   std::vector<Task*> removed;
@@ -88,18 +111,18 @@ std::vector<Task*> scheduler_drain(const void* group) {
 }
 
 void scheduler_shutdown() {
-  Scheduler& s = sched();
-  std::thread runner;
+  std::lock_guard<std::mutex> guard(g_sched_mu);
+  Scheduler* s = g_sched.load(std::memory_order_acquire);
+  if (s == nullptr) return;
   {
-    std::lock_guard<std::mutex> lk(s.mu);
-    if (!s.queue.empty()) return;
-    s.stopping = true;
-    runner.swap(s.runner);
+    std::lock_guard<std::mutex> lk(s->mu);
+    if (!s->queue.empty()) return;  // another environment still has work: keep it running
+    s->stopping = true;
   }
-  s.work_cv.notify_all();
-  if (runner.joinable()) runner.join();
-  std::lock_guard<std::mutex> lk(s.mu);
-  s.stopping = false;
+  s->work_cv.notify_all();
+  if (s->runner.joinable()) s->runner.join();
+  g_sched.store(nullptr, std::memory_order_release);
+  delete s;
 }
 
 }  // namespace ck

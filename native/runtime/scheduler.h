@@ -17,6 +17,9 @@ class Task {
 // which fs, dns and crypto share.
 void scheduler_submit(Task* task, const void* group);
 
+// Takes a task out of the queue if it has not started; true when it was still queued.
+bool scheduler_withdraw(Task* task);
+
 // Removes the group's queued tasks (returned, not run) and waits until none of the group's
 // tasks is running. Used when an environment (a worker thread) is torn down.
 std::vector<Task*> scheduler_drain(const void* group);

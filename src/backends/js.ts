@@ -1,6 +1,7 @@
-// The js backend: a kernel's tiles on the calling thread. Sync runs straight through; async
-// runs in slices of a few milliseconds and yields to the event loop between them, so the
-// process stays responsive and an abort lands between slices.
+// The js backend: a kernel's tiles on the calling thread. Sync runs straight through. Async
+// calls take turns: one driver runs a tile of each active call in rotation for at most
+// SLICE_MS, then yields to the event loop, so however many calls are in flight the loop is
+// never held for longer than one slice, and an abort lands between tiles.
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import type { JsKernel } from '../kernels/kernel';
 
@@ -12,20 +13,59 @@ export function runJsSync<J, P, R>(kernel: JsKernel<J, P, R>, job: J): R {
   return kernel.merge(prepared, tiles === 0 ? [] : [kernel.run(prepared, 0, tiles)]);
 }
 
-/** Throws `onAbort()` when the signal fires; checked between slices. */
-export async function runJsAsync<J, P, R>(
+interface Runner {
+  /** Runs one tile, or settles the call; returns false once the call has settled. */
+  step(): boolean;
+}
+
+const active = new Set<Runner>();
+let driving = false;
+
+async function drive(): Promise<void> {
+  driving = true;
+  try {
+    while (active.size > 0) {
+      const start = performance.now();
+      slice: while (active.size > 0) {
+        for (const runner of active) {
+          // Stepped runners go to the back, so the next slice starts with the next call.
+          active.delete(runner);
+          if (runner.step()) active.add(runner);
+          if (performance.now() - start >= SLICE_MS) break slice;
+        }
+      }
+      if (active.size > 0) await yieldToLoop();
+    }
+  } finally {
+    driving = false;
+  }
+}
+
+/** Rejects with `onAbort()` when the signal fires; checked before every tile. */
+export function runJsAsync<J, P, R>(
   kernel: JsKernel<J, P, R>, job: J, signal: AbortSignal | undefined, onAbort: () => unknown,
 ): Promise<R> {
-  const prepared = kernel.prepare ? kernel.prepare(job) : job;
-  const tiles = kernel.tiles(prepared);
-  const parts: P[] = [];
-  let t = 0;
-  while (t < tiles) {
-    if (signal?.aborted) throw onAbort();
-    const start = performance.now();
-    while (t < tiles && performance.now() - start < SLICE_MS) parts.push(kernel.run(prepared, t, ++t));
-    if (t < tiles) await yieldToLoop();
-  }
-  if (signal?.aborted) throw onAbort();
-  return kernel.merge(prepared, parts);
+  return new Promise<R>((resolve, reject) => {
+    let prepared: J | undefined, tiles = 0, t = 0;
+    const parts: P[] = [];
+    active.add({
+      step() {
+        try {
+          if (signal?.aborted) throw onAbort();
+          if (prepared === undefined) {
+            prepared = kernel.prepare ? kernel.prepare(job) : job;
+            tiles = kernel.tiles(prepared);
+          } else if (t < tiles) {
+            parts.push(kernel.run(prepared, t, ++t));
+          }
+          if (t < tiles) return true;
+          resolve(kernel.merge(prepared, parts));
+        } catch (err) {
+          reject(err);
+        }
+        return false;
+      },
+    });
+    if (!driving) void drive();
+  });
 }

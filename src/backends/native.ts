@@ -27,9 +27,12 @@ const root = join(__dirname, '..', '..');
 function candidates(): { path: string; build?: NativeState['build'] }[] {
   const forced = process.env.COREKERNELS_NATIVE;
   if (forced) return forced === 'off' ? [] : [{ path: forced }];
+  // A local build comes before the shipped prebuild: it is what a developer just compiled
+  // (prebuildify moves its output away, so a stale prebuild never shadows a fresh build).
+  // Installed from npm, build/ only exists when the install compiled because no prebuild loaded.
   return [
-    { path: join(root, 'prebuilds', `${process.platform}-${process.arch}`, 'corekernels.node'), build: 'prebuilt' },
     { path: join(root, 'build', 'Release', 'corekernels.node') },
+    { path: join(root, 'prebuilds', `${process.platform}-${process.arch}`, 'corekernels.node'), build: 'prebuilt' },
     { path: join(root, 'build-cmake', 'Release', 'corekernels.node') },
     { path: join(root, 'build-cmake', 'corekernels.node') },
   ];
@@ -65,4 +68,19 @@ let state: NativeState | undefined;
 /** The addon, loaded on first use. */
 export function native(): NativeState {
   return (state ??= load());
+}
+
+let noticed = false;
+
+/**
+ * Called when 'auto' runs a kernel without the addon: says why, once per process, so a
+ * missing build is visible without flooding the log. Silence it with
+ * `node --disable-warning=CK_NATIVE_UNAVAILABLE`.
+ */
+export function noticeFallback(): void {
+  if (noticed) return;
+  noticed = true;
+  process.emitWarning(`corekernels: kernels run in JavaScript, not in the native addon: ${native().error}`, {
+    code: 'CK_NATIVE_UNAVAILABLE',
+  });
 }

@@ -1,15 +1,17 @@
 // A worker thread of the workers backend: claims tiles of one call through a shared
 // counter until none are left or the call is cancelled, and returns their partials.
-import { parentPort } from 'node:worker_threads';
+import { parentPort, workerData } from 'node:worker_threads';
 import { kernels } from '../kernels/index';
 
 export interface TaskMessage {
   kernel: string;
   job: unknown;
   tiles: number;
-  /** [next tile to claim, cancelled flag] */
-  control: Int32Array;
+  /** This call's pair in the shared control array: [next tile to claim, cancelled flag]. */
+  slot: number;
 }
+
+const control = (workerData as { control: Int32Array }).control;
 export type ReplyMessage = { ok: true; parts: [number, unknown][] } | { ok: false; error: string };
 
 parentPort!.on('message', (msg: TaskMessage) => {
@@ -18,8 +20,8 @@ parentPort!.on('message', (msg: TaskMessage) => {
     const kernel = kernels[msg.kernel];
     const parts: [number, unknown][] = [];
     for (;;) {
-      if (Atomics.load(msg.control, 1) !== 0) break;
-      const t = Atomics.add(msg.control, 0, 1);
+      if (Atomics.load(control, 2 * msg.slot + 1) !== 0) break;
+      const t = Atomics.add(control, 2 * msg.slot, 1);
       if (t >= msg.tiles) break;
       parts.push([t, kernel.run(msg.job, t, t + 1)]);
     }

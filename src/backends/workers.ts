@@ -8,6 +8,8 @@ import type { JsKernel } from '../kernels/kernel';
 import type { ReplyMessage, TaskMessage } from './worker-entry';
 
 interface Task {
+  /** The public function, for error messages. */
+  fn: string;
   msg: TaskMessage;
   resolve: (parts: [number, unknown][]) => void;
   reject: (err: Error) => void;
@@ -19,17 +21,37 @@ interface Slot {
 }
 
 const ENTRY = join(__dirname, 'worker-entry.js');
+
+// Each call's [next tile, cancelled] pair lives in one SharedArrayBuffer that every worker
+// receives once at start, so a call's message carries only a slot number.
+const CONTROL_SLOTS = 4096;
+const control = new Int32Array(new SharedArrayBuffer(CONTROL_SLOTS * 2 * 4));
+const freeSlots: number[] = Array.from({ length: CONTROL_SLOTS }, (_, i) => CONTROL_SLOTS - 1 - i);
+const slotWaiters: (() => void)[] = [];
+
+async function takeSlot(): Promise<number> {
+  while (freeSlots.length === 0) await new Promise<void>((resolve) => slotWaiters.push(resolve));
+  const slot = freeSlots.pop()!;
+  Atomics.store(control, 2 * slot, 0);
+  Atomics.store(control, 2 * slot + 1, 0);
+  return slot;
+}
+
+function releaseSlot(slot: number): void {
+  freeSlots.push(slot);
+  slotWaiters.shift()?.();
+}
 const slots: Slot[] = [];
 const queue: Task[] = [];
 
 function spawn(): Slot {
-  const slot: Slot = { worker: new Worker(ENTRY) };
+  const slot: Slot = { worker: new Worker(ENTRY, { workerData: { control } }) };
   slot.worker.unref(); // an idle pool never keeps the process alive
   slot.worker.on('message', (reply: ReplyMessage) => {
     const task = slot.task!;
     slot.task = undefined;
     if (reply.ok) task.resolve(reply.parts);
-    else task.reject(runtimeError(task.msg.kernel, codes.NATIVE_FAILURE, `a worker failed: ${reply.error}`));
+    else task.reject(runtimeError(task.fn, codes.NATIVE_FAILURE, `a worker failed: ${reply.error}`));
     next(slot);
   });
   const died = (why: string) => {
@@ -37,7 +59,7 @@ function spawn(): Slot {
     if (i >= 0) slots.splice(i, 1);
     const task = slot.task;
     slot.task = undefined;
-    task?.reject(runtimeError(task.msg.kernel, codes.WORKER_DIED, `a worker thread died during the call (${why})`));
+    task?.reject(runtimeError(task.fn, codes.WORKER_DIED, `a worker thread died during the call (${why})`));
     pump(); // its replacement picks up queued work
   };
   slot.worker.on('error', (err) => died(err.message));
@@ -68,11 +90,18 @@ function pump(): void {
 
 let poolSize = 1;
 
-function submit(msg: TaskMessage): Promise<[number, unknown][]> {
+function submit(fn: string, msg: TaskMessage): Promise<[number, unknown][]> {
   return new Promise((resolve, reject) => {
-    queue.push({ msg, resolve, reject });
+    queue.push({ fn, msg, resolve, reject });
     pump();
   });
+}
+
+/** Settles a call's queued (not started) tasks with no tiles done. */
+function withdraw(msg: TaskMessage): void {
+  for (let i = queue.length - 1; i >= 0; i--) {
+    if (queue[i].msg === msg) queue.splice(i, 1)[0].resolve([]);
+  }
 }
 
 const isShared = (v: unknown): v is ArrayBufferView =>
@@ -103,25 +132,29 @@ function share<J extends object>(job: J, outputs: readonly (keyof J)[]): { share
  * `onAbort()` if the signal fires, or with a WORKER_DIED error if a worker dies.
  */
 export async function runWorkers<J extends object, P, R>(
-  kernel: JsKernel<J, P, R>, job: J, threads: number, signal: AbortSignal | undefined, onAbort: () => unknown,
+  fn: string, kernel: JsKernel<J, P, R>, job: J, threads: number, signal: AbortSignal | undefined, onAbort: () => unknown,
 ): Promise<R> {
   if (signal?.aborted) throw onAbort();
   const prepared = kernel.prepare ? kernel.prepare(job) : job;
   const tiles = kernel.tiles(prepared);
   if (tiles === 0) return kernel.merge(prepared, []);
   const { shared, copyBack } = share(prepared, kernel.outputs);
-  const control = new Int32Array(new SharedArrayBuffer(8));
-  const cancel = () => Atomics.store(control, 1, 1);
+  const slot = await takeSlot();
+  const msg: TaskMessage = { kernel: kernel.name, job: shared, tiles, slot };
+  const cancel = () => {
+    Atomics.store(control, 2 * slot + 1, 1); // running tasks stop claiming tiles
+    withdraw(msg); // queued ones settle now, not when the work ahead of them ends
+  };
   signal?.addEventListener('abort', cancel, { once: true });
   poolSize = Math.max(poolSize, threads);
+  const tasks = Array.from({ length: Math.min(threads, tiles) }, () => submit(fn, msg));
   try {
-    const msg: TaskMessage = { kernel: kernel.name, job: shared, tiles, control };
-    const replies = await Promise.all(Array.from({ length: Math.min(threads, tiles) }, () => submit(msg)));
+    const replies = await Promise.all(tasks);
     if (signal?.aborted) throw onAbort();
     const parts = new Array<P>(tiles);
     let got = 0;
     for (const reply of replies) for (const [t, part] of reply) (parts[t] = part as P), got++;
-    if (got !== tiles) throw runtimeError(kernel.name, codes.WORKER_DIED, `workers returned ${got} of ${tiles} tiles`);
+    if (got !== tiles) throw runtimeError(fn, codes.WORKER_DIED, `workers returned ${got} of ${tiles} tiles`);
     copyBack();
     return kernel.merge(prepared, parts);
   } catch (err) {
@@ -129,6 +162,9 @@ export async function runWorkers<J extends object, P, R>(
     throw err;
   } finally {
     signal?.removeEventListener('abort', cancel);
+    // The slot is reused only once every task of this call has replied: a surviving worker
+    // of a failed call may still be reading it.
+    void Promise.allSettled(tasks).then(() => releaseSlot(slot));
   }
 }
 

@@ -164,12 +164,15 @@ export interface RefGemmResult {
   scale: Float64Array;
   /** Per element of c: whether it is inside the m x n window. */
   inWindow: Uint8Array;
+  /** Per element of c: 1 + sum |a||b| + |c| (beta != 0): the scale of underflow errors, which alpha does not shrink. */
+  magnitude: Float64Array;
 }
 
 export function refGemm(g: RefGemmArgs): RefGemmResult {
   const expected = Float64Array.from(g.c as ArrayLike<number>);
   const scale = new Float64Array(g.c.length);
   const inWindow = new Uint8Array(g.c.length);
+  const magnitude = new Float64Array(g.c.length);
   const opA = (i: number, p: number) => (g.transA ? g.a[at(g.layout, g.lda, p, i)] : g.a[at(g.layout, g.lda, i, p)]);
   const opB = (p: number, j: number) => (g.transB ? g.b[at(g.layout, g.ldb, j, p)] : g.b[at(g.layout, g.ldb, p, j)]);
   for (let i = 0; i < g.m; i++) {
@@ -187,15 +190,19 @@ export function refGemm(g: RefGemmArgs): RefGemmResult {
       expected[ci] = g.alpha * sum + (g.beta === 0 ? 0 : g.beta * c0);
       scale[ci] = Math.abs(g.alpha) * abs + (g.beta === 0 ? 0 : Math.abs(g.beta * c0));
       inWindow[ci] = 1;
+      magnitude[ci] = 1 + abs + (g.beta === 0 ? 0 : Math.abs(c0));
     }
   }
-  return { expected, scale, inWindow };
+  return { expected, scale, inWindow, magnitude };
 }
 
 /**
- * Compare a gemm result with the reference: inside the window within tol * (k + 2) * scale
- * (exact when the scale is 0), outside the window unchanged bit for bit (Object.is, so NaN
- * padding must stay NaN). Returns a list of human-readable mismatches (empty when all good).
+ * Compare a gemm result with the reference: inside the window within
+ * (k + 2) * (tol * scale + eta * magnitude), the usual floating-point error model (relative
+ * rounding plus an absolute underflow term: a subnormal alpha or beta loses relative
+ * precision, and float32 results below its smallest subnormal are 0); exact when everything
+ * is 0. Outside the window unchanged bit for bit (Object.is, so NaN padding must stay NaN).
+ * Returns a list of human-readable mismatches (empty when all good).
  */
 export function gemmMismatches(
   got: ArrayLike<number>,
@@ -205,12 +212,13 @@ export function gemmMismatches(
   tol: number,
   limit = 5,
 ): string[] {
+  const eta = tol === TOL_F32 ? ETA_F32 : ETA_F64;
   const bad: string[] = [];
   if (got.length !== original.length) return [`length changed: ${got.length} vs ${original.length}`];
   for (let i = 0; i < got.length && bad.length < limit; i++) {
     if (ref.inWindow[i]) {
       const e = ref.expected[i];
-      const allowed = tol * (k + 2) * ref.scale[i];
+      const allowed = (k + 2) * (tol * ref.scale[i] + eta * ref.magnitude[i]);
       if (!(Math.abs(got[i] - e) <= allowed)) bad.push(`c[${i}] = ${got[i]}, expected ${e} (±${allowed})`);
     } else if (!Object.is(got[i], original[i])) {
       bad.push(`c[${i}] outside the m x n window was written: ${original[i]} -> ${got[i]}`);
@@ -221,6 +229,9 @@ export function gemmMismatches(
 
 export const TOL_F64 = 1e-12;
 export const TOL_F32 = 1e-5;
+/** The smallest normal float32 / float64: below it, rounding errors are absolute, not relative. */
+export const ETA_F32 = 2 ** -126;
+export const ETA_F64 = 2 ** -1022;
 
 // ---------------------------------------------------------------------------------------
 // O(n^2) check of a large product with a random vector t:

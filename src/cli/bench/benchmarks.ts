@@ -1,0 +1,130 @@
+// What the bench command times: one entry per public function it exercises, with its
+// default sizes, its work per call (for GFLOP/s or GB/s) and how to build its inputs.
+// Inputs live on SharedArrayBuffers, so the workers backend reads them without a copy
+// (the zero-copy path the README recommends) and every backend times the kernel alone.
+import * as ck from '../../index';
+import type { Backend, Dtype, Kernel } from '../args';
+
+export type ElementType = Dtype | 'i32';
+
+/** One input set, built once and timed on every backend and thread count. */
+export interface Workload {
+  run(backend: Backend, threads: number): Promise<unknown>;
+}
+
+export interface Benchmark {
+  /** The public function timed; also the table's name. */
+  readonly name: 'matmul' | 'countInRangeByRow' | 'countInRange' | 'histogram';
+  /** The command-line kernel that selects it. */
+  readonly kernel: Kernel;
+  readonly about: string;
+  readonly unit: 'GFLOP/s' | 'GB/s';
+  /** What a size counts: 'n' for matmul, 'elements' for the others. */
+  readonly sizeName: string;
+  readonly defaultSizes: readonly number[];
+  /** Element types it can run, and the ones it runs when --dtype is not given. */
+  readonly dtypes: readonly ElementType[];
+  readonly defaultDtypes: readonly ElementType[];
+  /** FLOPs (matmul) or bytes read (counts) per call. */
+  work(size: number, dtype: ElementType): number;
+  /** The size as a user reads it: 2048 (n), 200000x5, 32M. */
+  shape(size: number): string;
+  prepare(size: number, dtype: ElementType): Workload;
+}
+
+type FloatCtor = { new (n: number): ck.FloatArray; new (b: SharedArrayBuffer): ck.FloatArray; BYTES_PER_ELEMENT: number };
+const FLOAT: Record<string, FloatCtor> = { f64: Float64Array, f32: Float32Array };
+const bytes = (dtype: ElementType) => (dtype === 'f32' || dtype === 'i32' ? 4 : 8);
+
+/** 1500000 -> 1.5M, 200000 -> 200k. */
+export function shortCount(n: number): string {
+  if (n >= 1e6 && n % 1e5 === 0) return `${n / 1e6}M`;
+  if (n >= 1e3 && n % 100 === 0) return `${n / 1e3}k`;
+  return String(n);
+}
+
+/** Deterministic fill (mulberry32), so every run times the same data. */
+function fill(x: Float32Array | Float64Array | Int32Array, scale: (u: number) => number, seed = 1): void {
+  let s = seed >>> 0;
+  for (let i = 0; i < x.length; i++) {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = Math.imul(s ^ (s >>> 15), s | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    x[i] = scale(((t ^ (t >>> 14)) >>> 0) / 4294967296);
+  }
+}
+
+const matmul: Benchmark = {
+  name: 'matmul',
+  kernel: 'matmul',
+  about: 'C = A·B, n×n by n×n',
+  unit: 'GFLOP/s',
+  sizeName: 'n',
+  defaultSizes: [64, 128, 256, 512, 1024, 2048],
+  dtypes: ['f64', 'f32'],
+  defaultDtypes: ['f64', 'f32'],
+  work: (n) => 2 * n ** 3,
+  shape: (n) => String(n),
+  prepare(n, dtype) {
+    const T = FLOAT[dtype];
+    const a = ck.matrix(T, n, n, { shared: true }), b = ck.matrix(T, n, n, { shared: true });
+    fill(a.data, (u) => 2 * u - 1, 1);
+    fill(b.data, (u) => 2 * u - 1, 2);
+    const out = ck.shared(T, n * n);
+    return { run: (backend, threads) => ck.matmul(a, b, { backend, threads, out }) };
+  },
+};
+
+// The README's quick start: how many values in each row of 5 are within [4, 8]?
+const COLS = 5;
+const countRows: Benchmark = {
+  name: 'countInRangeByRow',
+  kernel: 'count',
+  about: 'int32 rows of 5 values in 0..9, 4 <= x <= 8 per row (the README tutorial)',
+  unit: 'GB/s',
+  sizeName: 'elements',
+  defaultSizes: [1_000_000],
+  dtypes: ['i32'],
+  defaultDtypes: ['i32'],
+  work: (size) => size * 4,
+  shape: (size) => `${Math.max(1, Math.floor(size / COLS))}x${COLS}`,
+  prepare(size) {
+    const rows = Math.max(1, Math.floor(size / COLS));
+    const data = ck.shared(Int32Array, rows * COLS);
+    fill(data, (u) => Math.floor(u * 10));
+    const out = ck.shared(Uint32Array, rows);
+    return { run: (backend, threads) => ck.countInRangeByRow({ data, rows, cols: COLS }, 4, 8, { backend, threads, out }) };
+  },
+};
+
+/** A pass over uniform floats in [0, 1): what countInRange and histogram share. */
+function floatScan(
+  name: 'countInRange' | 'histogram', about: string, defaultSize: number,
+  call: (data: ck.FloatArray, opts: { backend: Backend; threads: number }) => Promise<unknown>,
+): Benchmark {
+  return {
+    name, kernel: name === 'histogram' ? 'histogram' : 'count', about, unit: 'GB/s', sizeName: 'elements',
+    defaultSizes: [defaultSize], dtypes: ['f64', 'f32'], defaultDtypes: ['f64'],
+    work: (size, dtype) => size * bytes(dtype),
+    shape: shortCount,
+    prepare(size, dtype) {
+      const data = ck.shared(FLOAT[dtype], size);
+      fill(data, (u) => u);
+      return { run: (backend, threads) => call(data, { backend, threads }) };
+    },
+  };
+}
+
+const countAll = floatScan('countInRange', 'uniform floats in [0, 1), 0.25 <= x <= 0.75', 32_000_000,
+  (data, opts) => ck.countInRange(data, 0.25, 0.75, opts));
+
+const BINS = 64;
+const EDGES = Float64Array.from({ length: BINS + 1 }, (_, i) => i / BINS);
+const histogram = floatScan('histogram', `uniform floats in [0, 1), ${BINS} equal bins`, 4_000_000,
+  (data, opts) => ck.histogram(data, EDGES, opts));
+
+/** In the order the tables print. */
+export const BENCHMARKS: readonly Benchmark[] = [matmul, countRows, countAll, histogram];
+
+/** The benchmark behind a result read back from JSON. */
+export const benchmarkNamed = (name: string): Benchmark | undefined => BENCHMARKS.find((b) => b.name === name);

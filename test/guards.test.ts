@@ -1,0 +1,37 @@
+// Guards against memory that can change under a running kernel, and against callers that
+// bypass the TypeScript layer and call the addon directly.
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import * as ck from '../dist/index.js';
+import { backends } from './helpers/backends';
+
+const nativeAddon = () => createRequire(__filename)(path.resolve(__dirname, '../dist/backends/native.js')).native().addon;
+
+describe.each(backends())('resizable buffers on the %s backend', (backend) => {
+  const resizable = () => new Float64Array(new ArrayBuffer(64, { maxByteLength: 128 }));
+  it('an input on a resizable ArrayBuffer is refused (it could shrink during the call), async and Sync', async () => {
+    await expect(ck.countInRange(resizable(), 0, 1, { backend })).rejects.toMatchObject({ name: 'TypeError', code: 'ERR_CK_INVALID_ARG_TYPE' });
+    expect(() => ck.matmulSync({ data: resizable(), rows: 2, cols: 4 }, { data: new Float64Array(8), rows: 4, cols: 2 }, { backend }))
+      .toThrow(expect.objectContaining({ name: 'TypeError', code: 'ERR_CK_INVALID_ARG_TYPE' }));
+  });
+  it('a growable SharedArrayBuffer (it can only grow) is accepted', async () => {
+    const data = new Float64Array(new SharedArrayBuffer(64, { maxByteLength: 128 }));
+    data.set([1, 2, 3, 4, 5, 6, 7, 8]);
+    expect(await ck.countInRange(data, 2, 5, { backend })).toBe(4);
+  });
+});
+
+describe.each(backends().filter((b) => b === 'native'))('the addon (%s) called directly, bypassing validation', () => {
+  it('gemm refuses shapes larger than its arrays instead of reading past them', () => {
+    const addon = nativeAddon();
+    const small = () => new Float64Array(4);
+    expect(() => addon.gemm(false, 0, 1, small(), small(), small(), 4000, 4000, 4000, false, false, 4000, 4000, 4000, 1, 0))
+      .toThrow(expect.objectContaining({ code: 'ERR_CK_INVALID_ARG_TYPE' }));
+    expect(() => addon.gemm(false, 0, 1, small(), small(), small(), 2, 2, 2, false, false, 1, 2, 2, 1, 0))
+      .toThrow(expect.objectContaining({ code: 'ERR_CK_INVALID_ARG_TYPE' }));
+    const c = small();
+    addon.gemm(false, 0, 1, new Float64Array([1, 2, 3, 4]), new Float64Array([5, 6, 7, 8]), c, 2, 2, 2, false, false, 2, 2, 2, 1, 0);
+    expect(Array.from(c)).toEqual([19, 22, 43, 50]);
+  });
+});
