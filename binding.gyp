@@ -4,8 +4,8 @@
     # Translation units compiled for one instruction set each, into their own static
     # library with that ISA's flags (x64 only; on other targets they compile to nothing).
     # A kernel folder with a kernels/avx2.cc or kernels/avx512.cc adds it here, nowhere else.
-    "ck_avx2_sources": ["native/gemm/kernels/avx2.cc"],
-    "ck_avx512_sources": ["native/gemm/kernels/avx512.cc"]
+    "ck_avx2_sources": ["native/gemm/kernels/avx2.cc", "native/count/kernels/avx2.cc"],
+    "ck_avx512_sources": ["native/gemm/kernels/avx512.cc", "native/count/kernels/avx512.cc"]
   },
   "target_defaults": {
     "cflags!": ["-fno-exceptions", "-O2", "-O0"],
@@ -40,7 +40,10 @@
         "native/gemm/kernels/select.cc",
         "native/gemm/kernels/generic.cc",
         "native/gemm/kernels/neon.cc",
-        "native/count/count.cc"
+        "native/count/count.cc",
+        "native/count/select.cc",
+        "native/count/kernels/generic.cc",
+        "native/count/kernels/neon.cc"
       ],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
       "defines": [
@@ -61,8 +64,8 @@
       "cflags": ["-fPIC"],
       "conditions": [
         ["target_arch=='x64'", {
-          "cflags": ["-mavx2", "-mfma"],
-          "xcode_settings": { "OTHER_CPLUSPLUSFLAGS": ["-mavx2", "-mfma"] },
+          "cflags": ["-mavx2", "-mfma", "-mpopcnt"],
+          "xcode_settings": { "OTHER_CPLUSPLUSFLAGS": ["-mavx2", "-mfma", "-mpopcnt"] },
           "msvs_settings": { "VCCLCompilerTool": { "AdditionalOptions": ["/arch:AVX2"] } }
         }]
       ]
@@ -74,8 +77,8 @@
       "cflags": ["-fPIC"],
       "conditions": [
         ["target_arch=='x64'", {
-          "cflags": ["-mavx512f", "-mavx512dq", "-mavx512bw", "-mavx512vl", "-mfma"],
-          "xcode_settings": { "OTHER_CPLUSPLUSFLAGS": ["-mavx512f", "-mavx512dq", "-mavx512bw", "-mavx512vl", "-mfma"] },
+          "cflags": ["-mavx512f", "-mavx512dq", "-mavx512bw", "-mavx512vl", "-mavx2", "-mfma", "-mpopcnt"],
+          "xcode_settings": { "OTHER_CPLUSPLUSFLAGS": ["-mavx512f", "-mavx512dq", "-mavx512bw", "-mavx512vl", "-mavx2", "-mfma", "-mpopcnt"] },
           "msvs_settings": { "VCCLCompilerTool": { "AdditionalOptions": ["/arch:AVX512"] } }
         }]
       ]

@@ -37,9 +37,9 @@ class CountByRowJob : public Job {
 template <class T>
 class HistogramJob : public Job {
  public:
-  HistogramJob(const T* data, size_t n, const T* lower, size_t nbins, T upper, double* out)
-      : data_(data), n_(n), lower_(lower), nbins_(nbins), upper_(upper), out_(out) {}
-  void execute(const Exec& ex) override { histogram(data_, n_, lower_, nbins_, upper_, out_, ex); }
+  HistogramJob(const T* data, size_t n, const T* lower, size_t nbins, T upper, double* out, BinGuess guess)
+      : data_(data), n_(n), lower_(lower), nbins_(nbins), upper_(upper), out_(out), guess_(guess) {}
+  void execute(const Exec& ex) override { histogram(data_, n_, lower_, nbins_, upper_, out_, ex, guess_); }
 
  private:
   const T* data_;
@@ -48,6 +48,7 @@ class HistogramJob : public Job {
   size_t nbins_;
   T upper_;
   double* out_;
+  BinGuess guess_;
 };
 
 }  // namespace
@@ -78,17 +79,21 @@ Napi::Value bind_count_by_row(const Napi::CallbackInfo& info, EnvJobs& jobs) {
   }));
 }
 
-// histogram(async, id, threads, data, lower: same kind as data, upper, out: Float64Array).
+// histogram(async, id, threads, data, lower: same kind as data, upper, out: Float64Array,
+//           first, scale): first and scale are the uniform-edges guess (count.h), scale 0 for none.
 Napi::Value bind_histogram(const Napi::CallbackInfo& info, EnvJobs& jobs) {
   Napi::Env env = info.Env();
   const size_t i = kFirstKernelArg;
   const ArrayArg d = array_arg(info, i), lower = array_arg(info, i + 1), out = array_arg(info, i + 3);
   if (out.type != napi_float64_array || out.length < lower.length || lower.length == 0)
     throw_type(env, "histogram: bad edges or out");
+  // Trusted from TS like the thresholds: a wrong guess would miscount, but the kernel clamps
+  // every index, so it can never read or write out of bounds.
+  const BinGuess guess{number_arg(info, i + 4), number_arg(info, i + 5)};
   return run_job(info, jobs, visit_element_type(env, d.type, [&](auto tag) -> std::unique_ptr<Job> {
     using T = typename decltype(tag)::type;
     return std::make_unique<HistogramJob<T>>(elements<T>(env, d), d.length, elements<T>(env, lower), lower.length,
-                                             scalar_arg<T>(info, i + 2), static_cast<double*>(out.data));
+                                             scalar_arg<T>(info, i + 2), static_cast<double*>(out.data), guess);
   }));
 }
 

@@ -1,76 +1,156 @@
+// Range-count drivers: how many threads a call deserves, how it is tiled, how tiles'
+// results merge. The per-tile work is the ISA's kernel (kernels.h).
 #include "count.h"
 
 #include <algorithm>
+#include <atomic>
+#include <limits>
+#include <memory>
 #include <vector>
 
 #include "../runtime/pool.h"
+#include "cell_index.h"
+#include "guess_check.h"
+#include "kernels.h"
 
 namespace ck {
 namespace {
 
-// Large enough that a tile's work dwarfs a thread hop, small enough to balance 2..64 cores.
-constexpr size_t kElementsPerTile = size_t(1) << 18;
+// Below this many input bytes a call stays on the calling thread. Measured with
+// bench/native/count-crossover.cc (int32, 5-wide rows and totals, 1 vs 2 threads): on this
+// 2-vCPU KVM guest a second thread loses below 3 MiB (x0.86-0.96 at 1-2 MiB), breaks even
+// around 3-4 MiB and wins from 8 MiB (x1.5-1.8 back to back). The hop itself is cheap (a
+// futex wake, ~3-20 us), but a helper woken after 2 ms of sleep ran on the caller's own
+// CPU in 100 of 100 trials and reached the idle one only at a later load balance, ~1 ms on:
+// short calls after an idle spell get no help at all.
+constexpr size_t kMinBytesForHelpers = size_t(3) << 20;
+// Each thread should get about this much, so a helper that joins late still finds tiles.
+constexpr size_t kMinBytesPerThread = size_t(3) << 19;
+// Tiles: enough per thread to balance a helper that starts late, few enough that the claim
+// (one atomic add) is noise; cancellation is checked between tiles.
+constexpr size_t kTilesPerThread = 8;
+constexpr size_t kMinTileBytes = size_t(64) << 10;
+constexpr size_t kMaxTileBytes = size_t(2) << 20;
 
-template <class T>
-uint64_t count_span(const T* d, size_t n, T lo, T hi) {
-  uint64_t c = 0;
-  for (size_t i = 0; i < n; ++i) c += (d[i] >= lo) & (d[i] <= hi);
-  return c;
+Exec sized_for(const Exec& ex, size_t bytes) {
+  Exec e = ex;
+  if (bytes < kMinBytesForHelpers) e.threads = 1;
+  else e.threads = static_cast<unsigned>(std::min<size_t>(ex.threads, std::max<size_t>(1, bytes / kMinBytesPerThread)));
+  return e;
 }
 
-size_t tiles_for(size_t elements) { return std::max<size_t>(1, (elements + kElementsPerTile - 1) / kElementsPerTile); }
+size_t tile_elements(size_t n, size_t elem_bytes, unsigned threads) {
+  size_t bytes = n * elem_bytes / (size_t(threads) * kTilesPerThread);
+  bytes = std::clamp(bytes, kMinTileBytes, kMaxTileBytes);
+  return std::max<size_t>(1, bytes / elem_bytes);
+}
+
+size_t ceil_div(size_t a, size_t b) { return (a + b - 1) / b; }
+
+template <class T>
+const CountKernels<T>& kernels() {
+  return count_kernels<T>(count_table());
+}
+
+// Histogram counters owned by one running tile at a time. There are as many slots as
+// threads, so a tile always finds a free one; integer counts add up the same in any
+// order, so results do not depend on the thread count, and memory is threads x nbins
+// rather than tiles x nbins.
+struct HistSlots {
+  HistSlots(size_t count, size_t nbins, size_t copies, size_t stride)
+      : busy(new std::atomic<bool>[count]()), totals(count * nbins, 0), scratch(count * copies * stride, 0),
+        count(count), nbins(nbins), copies(copies), stride(stride) {}
+
+  size_t acquire() {
+    for (;;)
+      for (size_t s = 0; s < count; ++s)
+        if (!busy[s].load(std::memory_order_relaxed) && !busy[s].exchange(true, std::memory_order_acquire)) return s;
+  }
+  void release(size_t s) { busy[s].store(false, std::memory_order_release); }
+
+  std::unique_ptr<std::atomic<bool>[]> busy;
+  std::vector<uint64_t> totals;
+  std::vector<uint32_t> scratch;
+  size_t count, nbins, copies, stride;
+};
 
 }  // namespace
 
 template <class T>
 uint64_t count_in_range(const T* data, size_t n, T lo, T hi, const Exec& ex) {
-  const size_t tiles = tiles_for(n);
-  std::vector<uint64_t> partial(tiles, 0);
-  parallel_for(tiles, ex, [&](size_t t) {
-    const size_t i0 = t * kElementsPerTile, i1 = std::min(n, i0 + kElementsPerTile);
-    partial[t] = count_span(data + i0, i1 - i0, lo, hi);
+  const Exec e = sized_for(ex, n * sizeof(T));
+  const auto count = kernels<T>().count;
+  const size_t per = tile_elements(n, sizeof(T), e.threads);
+  std::atomic<uint64_t> total{0};
+  parallel_for(ceil_div(n, per), e, [&](size_t t) {
+    const size_t i0 = t * per, len = std::min(n - i0, per);
+    total.fetch_add(count(data + i0, len, lo, hi), std::memory_order_relaxed);
   });
-  uint64_t total = 0;
-  for (uint64_t p : partial) total += p;
-  return total;
+  return total.load(std::memory_order_relaxed);
 }
 
 template <class T>
 void count_by_row(const T* data, size_t rows, size_t cols, T lo, T hi, uint32_t* out, const Exec& ex) {
   if (rows == 0) return;
-  const size_t rows_per_tile = std::max<size_t>(1, kElementsPerTile / std::max<size_t>(cols, 1));
-  const size_t tiles = (rows + rows_per_tile - 1) / rows_per_tile;
-  parallel_for(tiles, ex, [&](size_t t) {
-    const size_t r0 = t * rows_per_tile, r1 = std::min(rows, r0 + rows_per_tile);
-    for (size_t r = r0; r < r1; ++r) out[r] = static_cast<uint32_t>(count_span(data + r * cols, cols, lo, hi));
+  const Exec e = sized_for(ex, rows * cols * sizeof(T));
+  const auto count_rows = kernels<T>().rows;
+  // Whole rows per tile: threads split the rows, never a row.
+  const size_t per = std::max<size_t>(1, tile_elements(rows * cols, sizeof(T), e.threads) / std::max<size_t>(cols, 1));
+  parallel_for(ceil_div(rows, per), e, [&](size_t t) {
+    const size_t r0 = t * per, nr = std::min(rows - r0, per);
+    count_rows(data + r0 * cols, nr, cols, lo, hi, out + r0);
   });
 }
 
 template <class T>
-void histogram(const T* data, size_t n, const T* lower, size_t nbins, T upper, double* out, const Exec& ex) {
-  std::fill(out, out + nbins, 0.0);
-  if (nbins == 0 || n == 0) return;
-  const size_t tiles = tiles_for(n);
-  // Private counts per tile, merged in tile order: no sharing, and the same result for any thread count.
-  std::vector<uint64_t> counts(tiles * nbins, 0);
-  parallel_for(tiles, ex, [&](size_t t) {
-    const size_t i0 = t * kElementsPerTile, i1 = std::min(n, i0 + kElementsPerTile);
-    uint64_t* mine = counts.data() + t * nbins;
-    for (size_t i = i0; i < i1; ++i) {
-      const T x = data[i];
-      if (!(x >= lower[0] && x <= upper)) continue;
-      const size_t bin = static_cast<size_t>(std::upper_bound(lower, lower + nbins, x) - lower) - 1;
-      ++mine[bin];
-    }
+void histogram(const T* data, size_t n, const T* lower, size_t nbins, T upper, double* out, const Exec& ex,
+               BinGuess guess) {
+  if (nbins == 0) return;
+  if (n == 0) return std::fill(out, out + nbins, 0.0);
+  const Exec e = sized_for(ex, n * sizeof(T));
+  const auto hist = kernels<T>().hist;
+  std::vector<double> lower_f64;  // see Bins
+  if constexpr (kExactInDouble<T>) {
+    lower_f64.assign(lower, lower + nbins);
+    lower_f64.push_back(std::numeric_limits<double>::quiet_NaN());
+  }
+  const GuessFit fit = check_guess(lower, nbins, upper, guess);
+  if (fit == GuessFit::unusable) guess = BinGuess{};
+  CellIndex cells;
+  const std::vector<uint32_t> cell_storage =
+      guess.usable() ? std::vector<uint32_t>{} : build_cell_index(lower, nbins, upper, n, cells);
+  const Bins<T> bins{lower, nbins, upper, guess, fit == GuessFit::exact,
+                     lower_f64.empty() ? nullptr : lower_f64.data(), cells};
+  // Four interleaved counter copies while they stay in L1; one for huge bin counts. Copies
+  // start on separate cache lines.
+  const size_t copies = nbins <= 1024 ? 4 : 1;
+  const size_t stride = (nbins + 1 + 15) / 16 * 16;
+  // A tile must dwarf zeroing and folding its counters, and fit the uint32 counters.
+  const size_t per = std::min<size_t>(std::max(tile_elements(n, sizeof(T), e.threads), 8 * copies * stride), size_t(1) << 31);
+  const size_t tiles = ceil_div(n, per);
+  HistSlots slots(std::min<size_t>(tiles, e.threads), nbins, copies, stride);
+  parallel_for(tiles, e, [&](size_t t) {
+    const size_t i0 = t * per, len = std::min(n - i0, per);
+    const size_t s = slots.acquire();
+    uint32_t* scratch = slots.scratch.data() + s * copies * stride;
+    std::fill(scratch, scratch + copies * stride, 0u);
+    hist(data + i0, len, bins, HistScratch{scratch, copies, stride});
+    uint64_t* totals = slots.totals.data() + s * nbins;
+    for (size_t c = 0; c < copies; ++c)
+      for (size_t b = 0; b < nbins; ++b) totals[b] += scratch[c * stride + b];
+    slots.release(s);
   });
-  for (size_t t = 0; t < tiles; ++t)
-    for (size_t b = 0; b < nbins; ++b) out[b] += static_cast<double>(counts[t * nbins + b]);
+  for (size_t b = 0; b < nbins; ++b) {
+    uint64_t sum = 0;
+    for (size_t s = 0; s < slots.count; ++s) sum += slots.totals[s * nbins + b];
+    out[b] = static_cast<double>(sum);
+  }
 }
 
 #define CK_INSTANTIATE_COUNT(T)                                                                         \
   template uint64_t count_in_range<T>(const T*, size_t, T, T, const Exec&);                              \
   template void count_by_row<T>(const T*, size_t, size_t, T, T, uint32_t*, const Exec&);                 \
-  template void histogram<T>(const T*, size_t, const T*, size_t, T, double*, const Exec&);
+  template void histogram<T>(const T*, size_t, const T*, size_t, T, double*, const Exec&, BinGuess);
 CK_INSTANTIATE_COUNT(int8_t)
 CK_INSTANTIATE_COUNT(uint8_t)
 CK_INSTANTIATE_COUNT(int16_t)

@@ -15,11 +15,23 @@ uint64_t count_in_range(const T* data, size_t n, T lo, T hi, const Exec& ex);
 template <class T>
 void count_by_row(const T* data, size_t rows, size_t cols, T lo, T hi, uint32_t* out, const Exec& ex);
 
+// Uniform-edges bin guess: bin = trunc(clamp((x - first) * scale, 0, nbins - 1)), then
+// corrected by one step against the thresholds. The TS layer (src/histogram-guess.ts)
+// passes it only after checking that for these thresholds the guess is never off by more
+// than one, so the result stays exact; scale == 0 means no guess (the thresholds are
+// searched). Ignored for 64-bit integers, which a double does not hold exactly.
+struct BinGuess {
+  double first = 0;
+  double scale = 0;
+  bool usable() const { return scale > 0; }
+};
+
 // Histogram with bins given by their lower thresholds in the element domain
 // (lower[i] = the least element value >= edges[i]) and an inclusive upper bound `upper`:
 // x is counted when lower[0] <= x <= upper, in bin (number of lower[i] <= x) - 1.
 // `out` has nbins entries and is overwritten.
 template <class T>
-void histogram(const T* data, size_t n, const T* lower, size_t nbins, T upper, double* out, const Exec& ex);
+void histogram(const T* data, size_t n, const T* lower, size_t nbins, T upper, double* out, const Exec& ex,
+               BinGuess guess = {});
 
 }  // namespace ck

@@ -11,7 +11,7 @@ export interface Addon {
   countByRow(async: boolean, id: number, threads: number, data: unknown, rows: number, cols: number,
     lo: number | bigint, hi: number | bigint, out: Uint32Array): unknown;
   histogram(async: boolean, id: number, threads: number, data: unknown, lower: unknown, upper: number | bigint,
-    out: Float64Array): unknown;
+    out: Float64Array, first: number, scale: number): unknown;
   cancel(id: number): void;
   info(): { isa: string; build: string; openmp: boolean; pending: number };
 }

@@ -1,4 +1,5 @@
 import type { NumericArray } from '../types';
+import { guessBin } from '../histogram-guess';
 import type { JsKernel } from './kernel';
 
 /** Bounds are inclusive and already in the element domain (see ../bounds.ts). */
@@ -12,12 +13,17 @@ export interface CountByRowJob extends CountJob {
   cols: number;
   out: Uint32Array;
 }
-/** Bin b holds lower[b] <= x < lower[b+1]; x is counted when lower[0] <= x <= upper. */
+/**
+ * Bin b holds lower[b] <= x < lower[b+1]; x is counted when lower[0] <= x <= upper.
+ * scale > 0: the uniform-edges guess (../histogram-guess.ts), checked to be off by at most one.
+ */
 export interface HistogramJob {
   data: NumericArray;
   lower: NumericArray;
   upper: number | bigint;
   out: Float64Array;
+  first: number;
+  scale: number;
 }
 
 const ELEMENTS_PER_TILE = 1 << 16;
@@ -80,7 +86,20 @@ export const histogramKernel: JsKernel<HistogramJob, Float64Array, void> = {
   run(job, t0, t1) {
     const counts = new Float64Array(job.lower.length);
     const d = job.data as Elems, lower = job.lower as Elems, first = lower[0], upper = job.upper;
-    for (let i = t0 * ELEMENTS_PER_TILE, end = Math.min(d.length, t1 * ELEMENTS_PER_TILE); i < end; i++) {
+    const i0 = t0 * ELEMENTS_PER_TILE, end = Math.min(d.length, t1 * ELEMENTS_PER_TILE);
+    if (job.scale > 0) {
+      const g = { first: job.first, scale: job.scale }, n = lower.length, lastBin = n - 1, l = lower as ArrayLike<number>;
+      for (let i = i0; i < end; i++) {
+        const x = d[i] as number;
+        if (!(x >= (first as number) && x <= (upper as number))) continue;
+        let b = guessBin(g, lastBin, x);
+        if (x < l[b]) b--; // one step either way (never both)
+        else if (b < lastBin && x >= l[b + 1]) b++;
+        counts[b]++;
+      }
+      return counts;
+    }
+    for (let i = i0; i < end; i++) {
       const x = d[i];
       if (x >= first && x <= upper) counts[binOf(lower, x)]++;
     }

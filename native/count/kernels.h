@@ -1,0 +1,118 @@
+#pragma once
+// The per-ISA count kernels behind count.cc's drivers: one table of function pointers per
+// instruction set, chosen once at run time (no target_clones: it needs ifunc, which breaks
+// on musl and MinGW). A kernel works on one tile on the calling thread; the driver tiles,
+// threads and merges.
+#include <cstddef>
+#include <cstdint>
+#include <type_traits>
+
+#include "count.h"
+
+namespace ck {
+
+// Element types a double holds exactly: the uniform guess (and the SIMD histogram, which
+// works on doubles) is for these only.
+template <class T>
+constexpr bool kExactInDouble = std::is_floating_point_v<T> || sizeof(T) <= 4;
+
+// The uniform guess of x's bin (count.h's BinGuess), clamped to [0, last_bin].
+inline size_t guess_of(const BinGuess& g, double last_bin, double x) {
+  double t = (x - g.first) * g.scale;
+  t = t > 0.0 ? t : 0.0;  // also maps NaN to 0
+  return static_cast<size_t>(t < last_bin ? t : last_bin);
+}
+
+// Arbitrary edges searched through a grid of equal cells over [lower[0], upper]:
+//   cell(x) = trunc(min(max((double(x) - first) * scale, 0), last))
+// (the same IEEE operations everywhere, so builder and kernels agree on every cell), and
+// bin[c] = how many thresholds after the first have a cell below c. cell() is monotone, so
+// bin[cell(x)] never exceeds x's bin, and falls short by at most the number of thresholds
+// sharing x's cell: `steps` forward steps ("x >= the next threshold") always land on it.
+// Built by cell_index.h; bin == nullptr means binary search.
+struct CellIndex {
+  const uint32_t* bin = nullptr;
+  double first = 0, scale = 0, last = 0;
+  uint32_t steps = 0;
+};
+
+inline size_t cell_of(const CellIndex& c, double x) {
+  double t = (x - c.first) * c.scale;
+  t = t > 0.0 ? t : 0.0;  // also maps NaN to 0
+  return static_cast<size_t>(t < c.last ? t : c.last);
+}
+
+// The bins of one histogram call, in the element domain (see count.h).
+template <class T>
+struct Bins {
+  const T* lower;  // nbins thresholds, non-decreasing (equal ones make empty bins)
+  size_t nbins;
+  T upper;         // inclusive upper bound of the last bin
+  BinGuess guess;
+  // The driver found the guess never off (guess_check.h): no correction step needed.
+  bool guess_exact;
+  // For kExactInDouble types: the thresholds as doubles followed by a NaN (so "x >= the
+  // next threshold" is false past the last bin), for the SIMD paths. Null otherwise.
+  const double* lower_f64;
+  CellIndex cells;  // used when there is no guess
+};
+
+// Counter layout of one tile's histogram scratch: `copies` interleaved copies of nbins + 1
+// uint32 counters (the last one is a dump for values outside the bins, so the loop needs no
+// branch). Consecutive elements go to different copies: a run of equal values then never
+// waits on the previous increment of the same counter.
+struct HistScratch {
+  uint32_t* counts;
+  size_t copies;
+  size_t stride;  // >= nbins + 1
+};
+
+template <class T>
+struct CountKernels {
+  // How many of p[0..n) satisfy lo <= x <= hi (ordered: NaN never counts).
+  uint64_t (*count)(const T* p, size_t n, T lo, T hi);
+  // out[r] = count of row r of a rows x cols row-major block.
+  void (*rows)(const T* p, size_t rows, size_t cols, T lo, T hi, uint32_t* out);
+  // Adds p[0..n) into the scratch counters (which the caller zeroed); n < 2^32.
+  void (*hist)(const T* p, size_t n, const Bins<T>& bins, const HistScratch& s);
+};
+
+struct CountTable {
+  const char* isa;
+  CountKernels<int8_t> i8;
+  CountKernels<uint8_t> u8;
+  CountKernels<int16_t> i16;
+  CountKernels<uint16_t> u16;
+  CountKernels<int32_t> i32;
+  CountKernels<uint32_t> u32;
+  CountKernels<int64_t> i64;
+  CountKernels<uint64_t> u64;
+  CountKernels<float> f32;
+  CountKernels<double> f64;
+};
+
+// Each ISA's table, or nullptr when this build or architecture has no such path.
+const CountTable* count_table_generic();
+const CountTable* count_table_avx2();
+const CountTable* count_table_avx512();
+const CountTable* count_table_neon();
+
+// The table for active_isa() (COREKERNELS_ISA can force a weaker one), chosen once.
+const CountTable& count_table();
+
+// The entry of `t` for element type T.
+template <class T>
+const CountKernels<T>& count_kernels(const CountTable& t) {
+  if constexpr (std::is_same_v<T, int8_t>) return t.i8;
+  else if constexpr (std::is_same_v<T, uint8_t>) return t.u8;
+  else if constexpr (std::is_same_v<T, int16_t>) return t.i16;
+  else if constexpr (std::is_same_v<T, uint16_t>) return t.u16;
+  else if constexpr (std::is_same_v<T, int32_t>) return t.i32;
+  else if constexpr (std::is_same_v<T, uint32_t>) return t.u32;
+  else if constexpr (std::is_same_v<T, int64_t>) return t.i64;
+  else if constexpr (std::is_same_v<T, uint64_t>) return t.u64;
+  else if constexpr (std::is_same_v<T, float>) return t.f32;
+  else return t.f64;
+}
+
+}  // namespace ck

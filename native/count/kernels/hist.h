@@ -1,0 +1,192 @@
+#pragma once
+// Histogram inner loops, written once for every element type and compiled per ISA.
+// No branch depends on the data: a value outside [lower[0], upper] (or NaN) goes to the
+// dump counter at index nbins, and the bin search uses conditional moves or masks.
+//
+// An ISA with gathers computes bin indices a vector at a time through SimdBins<D>, D being
+// its double-lane operations:
+//   D::N, D::V (N doubles), D::I (N uint32 indices), D::M (a lane mask), D::kGatherCells
+//   D::load(const T*) -> V                       N elements widened to double (exact)
+//   D::set1(double), D::iset1(uint32_t), D::sub, D::mul
+//   D::clamp(t, hi) -> V                         min(max(t, 0), hi), NaN -> 0
+//   D::trunc(V) -> I, D::gather(const double*, I) -> V, D::gather32(const uint32_t*, I) -> I
+//   D::lt, D::ge (ordered compares -> M), D::in(x, lo, hi) -> M
+//   D::step(I, down, up) -> I - down + up, D::none() (an empty mask),
+//   D::select(M, a, b) -> m ? a : b,  D::store(uint32_t*, I)
+// The counters are then bumped by plain scalar code (count_indices).
+#include <cstddef>
+#include <cstdint>
+#include <type_traits>
+
+#include "../kernels.h"
+#include "scalar.h"
+
+namespace ck {
+namespace {
+
+// The bin of x given lower[0] <= x: the last i with lower[i] <= x. Branch-free binary
+// search: the loop runs ceil(log2(nbins)) times for every x, so its branch is predictable.
+template <class T>
+inline size_t search_bin(const T* lower, size_t nbins, T x) {
+  size_t b = 0;
+  for (size_t len = nbins; len > 1;) {
+    const size_t half = len / 2;
+    b = lower[b + half] <= x ? b + half : b;
+    len -= half;
+  }
+  return b;
+}
+
+// The uniform guess, then one correction step each way (see BinGuess). For x outside the
+// bins the result is some valid index; the caller sends x to the dump instead.
+template <class T>
+inline size_t guess_bin(const T* lower, size_t nbins, const BinGuess& g, double last_bin, T x) {
+  const size_t b = guess_of(g, last_bin, static_cast<double>(x));
+  const size_t next = b + 1 < nbins ? b + 1 : b;
+  const size_t down = (b > 0) & (x < lower[b]);
+  const size_t up = (next != b) & (x >= lower[next]);
+  return b - down + up;
+}
+
+// The bin of x given lower[0] <= x <= upper, through the cell index (kernels.h): a lookup,
+// then a fixed number of forward steps.
+template <class T>
+inline size_t cell_bin(const T* lower, size_t nbins, const CellIndex& c, T x) {
+  size_t b = c.bin[cell_of(c, static_cast<double>(x))];
+  for (uint32_t s = 0; s < c.steps; ++s) {
+    const size_t next = b + 1 < nbins ? b + 1 : b;
+    b += (next != b) & (x >= lower[next]);
+  }
+  return b;
+}
+
+// Counts p[0..n) into `copies` interleaved counter sets (1 or 4), bin_of giving the bin of
+// an in-range x.
+template <class T, class BinOf>
+void hist_loop(const T* p, size_t n, const Bins<T>& bins, const HistScratch& s, BinOf bin_of) {
+  const ScalarBounds<T> in(bins.lower[0], bins.upper);
+  const size_t dump = bins.nbins;
+  auto slot = [&](T x) {
+    const size_t b = bin_of(x);  // computed for every x, then selected: no data-dependent branch
+    return in.test(x) ? b : dump;
+  };
+  size_t i = 0;
+  if (s.copies == 4) {
+    uint32_t *c0 = s.counts, *c1 = c0 + s.stride, *c2 = c1 + s.stride, *c3 = c2 + s.stride;
+    for (; i + 4 <= n; i += 4) {
+      ++c0[slot(p[i])];
+      ++c1[slot(p[i + 1])];
+      ++c2[slot(p[i + 2])];
+      ++c3[slot(p[i + 3])];
+    }
+  }
+  for (; i < n; ++i) ++s.counts[slot(p[i])];
+}
+
+template <class T>
+void hist_scalar(const T* p, size_t n, const Bins<T>& bins, const HistScratch& s) {
+  const T* lower = bins.lower;
+  const size_t nbins = bins.nbins;
+  if constexpr (kExactInDouble<T>) {
+    if (bins.guess.usable()) {
+      const BinGuess g = bins.guess;
+      const double last_bin = static_cast<double>(nbins - 1);
+      if (bins.guess_exact) {
+        hist_loop(p, n, bins, s, [=](T x) { return guess_of(g, last_bin, static_cast<double>(x)); });
+      } else {
+        hist_loop(p, n, bins, s, [=](T x) { return guess_bin(lower, nbins, g, last_bin, x); });
+      }
+      return;
+    }
+  }
+  if (bins.cells.bin != nullptr) {
+    const CellIndex cells = bins.cells;
+    hist_loop(p, n, bins, s, [=](T x) { return cell_bin(lower, nbins, cells, x); });
+    return;
+  }
+  hist_loop(p, n, bins, s, [=](T x) { return search_bin(lower, nbins, x); });
+}
+
+inline void count_indices(const uint32_t* idx, size_t n, const HistScratch& s) {
+  size_t i = 0;
+  if (s.copies == 4) {
+    uint32_t *c0 = s.counts, *c1 = c0 + s.stride, *c2 = c1 + s.stride, *c3 = c2 + s.stride;
+    for (; i + 4 <= n; i += 4) {
+      ++c0[idx[i]];
+      ++c1[idx[i + 1]];
+      ++c2[idx[i + 2]];
+      ++c3[idx[i + 3]];
+    }
+  }
+  for (; i < n; ++i) ++s.counts[idx[i]];
+}
+
+// Bin indices of p[0..n) (n a multiple of D::N), a vector at a time, for the uniform guess
+// or the cell index (the same arithmetic as guess_bin and cell_bin, on the thresholds as
+// doubles). A binary search gathers too often to beat the scalar one: not done here.
+template <class D>
+struct SimdBins {
+  static constexpr size_t N = D::N;
+  // The cell index takes 1 + steps gathers a vector: only where gathers are cheap enough.
+  static constexpr bool kCells = D::kGatherCells;
+
+  template <class T>
+  static void indices(const T* p, size_t n, const Bins<T>& b, uint32_t* idx) {
+    const double* lower = b.lower_f64;
+    const auto lo = D::set1(lower[0]), hi = D::set1(static_cast<double>(b.upper));
+    const auto dump = D::iset1(static_cast<uint32_t>(b.nbins));
+    if (b.guess.usable()) {
+      const auto first = D::set1(b.guess.first), scale = D::set1(b.guess.scale);
+      const auto last = D::set1(static_cast<double>(b.nbins - 1));
+      if (b.guess_exact) {  // no correction: no gathers
+        for (size_t i = 0; i < n; i += N) {
+          const auto x = D::load(p + i);
+          const auto g = D::trunc(D::clamp(D::mul(D::sub(x, first), scale), last));
+          D::store(idx + i, D::select(D::in(x, lo, hi), g, dump));
+        }
+        return;
+      }
+      for (size_t i = 0; i < n; i += N) {
+        const auto x = D::load(p + i);
+        const auto g = D::trunc(D::clamp(D::mul(D::sub(x, first), scale), last));
+        // lower[g + 1] is the NaN pad when g is the last bin: never "above".
+        const auto bin = D::step(g, D::lt(x, D::gather(lower, g)), D::ge(x, D::gather(lower + 1, g)));
+        D::store(idx + i, D::select(D::in(x, lo, hi), bin, dump));
+      }
+      return;
+    }
+    const CellIndex& c = b.cells;
+    const auto cfirst = D::set1(c.first), cscale = D::set1(c.scale), clast = D::set1(c.last);
+    for (size_t i = 0; i < n; i += N) {
+      const auto x = D::load(p + i);
+      auto bin = D::gather32(c.bin, D::trunc(D::clamp(D::mul(D::sub(x, cfirst), cscale), clast)));
+      for (uint32_t st = 0; st < c.steps; ++st) bin = D::step(bin, D::none(), D::ge(x, D::gather(lower + 1, bin)));
+      D::store(idx + i, D::select(D::in(x, lo, hi), bin, dump));
+    }
+  }
+};
+
+// No vector bin indices (portable C++, NEON without gathers): scalar loops only.
+struct NoSimdBins {};
+
+template <class Binner, class T>
+void hist_span(const T* p, size_t n, const Bins<T>& bins, const HistScratch& s) {
+  if constexpr (!std::is_same_v<Binner, NoSimdBins> && kExactInDouble<T>) {
+    const bool vector = bins.guess.usable() || (bins.cells.bin != nullptr && Binner::kCells);
+    if (bins.lower_f64 == nullptr || !vector) return hist_scalar(p, n, bins, s);
+    constexpr size_t kBlock = 512;
+    uint32_t idx[kBlock];
+    const size_t vec_n = n - n % Binner::N;
+    for (size_t i = 0; i < vec_n; i += kBlock) {
+      const size_t k = vec_n - i < kBlock ? vec_n - i : kBlock;
+      Binner::indices(p + i, k, bins, idx);
+      count_indices(idx, k, s);
+    }
+    p += vec_n;
+    n -= vec_n;
+  }
+  hist_scalar(p, n, bins, s);
+}
+
+}  // namespace
+}  // namespace ck

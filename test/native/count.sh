@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Builds and runs the count kernels' C++ test (test/native/count_kernels.cc) without Node:
+#   native  every x86-64 ISA table this CPU has, ASan + UBSan, drivers run once per
+#           COREKERNELS_ISA value
+#   arm64   cross-compiled with aarch64-linux-gnu-g++ and run under qemu-aarch64 (the NEON
+#           table and the drivers on it)
+# Usage: test/native/count.sh [native|arm64|all]   (default all; arm64 is skipped with a
+# note when the cross compiler or qemu is missing). Exit status non-zero on any failure.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+what=${1:-all}
+out=${CK_TEST_OUT:-$(mktemp -d)}
+common=(test/native/count_kernels.cc native/count/count.cc native/count/select.cc native/count/kernels/generic.cc
+  native/count/kernels/neon.cc native/runtime/pool.cc native/runtime/cpu.cc)
+flags=(-std=c++17 -Wall -Wextra -pthread)
+
+native() {
+  local cxx=${CXX:-g++} san=(-O2 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer)
+  "$cxx" "${flags[@]}" "${san[@]}" -c native/count/kernels/avx2.cc -o "$out/avx2.o" -mavx2 -mfma -mpopcnt
+  "$cxx" "${flags[@]}" "${san[@]}" -c native/count/kernels/avx512.cc -o "$out/avx512.o" \
+    -mavx512f -mavx512bw -mavx512dq -mavx512vl -mavx2 -mfma -mpopcnt
+  "$cxx" "${flags[@]}" "${san[@]}" "${common[@]}" "$out/avx2.o" "$out/avx512.o" -o "$out/count-native"
+  for isa in generic avx2 avx512; do COREKERNELS_ISA=$isa "$out/count-native"; done
+}
+
+arm64() {
+  if ! command -v aarch64-linux-gnu-g++ >/dev/null || ! command -v qemu-aarch64 >/dev/null; then
+    echo "arm64: skipped (needs g++-aarch64-linux-gnu and qemu-user)"
+    return 0
+  fi
+  aarch64-linux-gnu-g++ "${flags[@]}" -O2 "${common[@]}" native/count/kernels/avx2.cc native/count/kernels/avx512.cc \
+    -o "$out/count-arm64"
+  qemu-aarch64 -L /usr/aarch64-linux-gnu "$out/count-arm64"
+}
+
+case $what in
+  native) native ;;
+  arm64) arm64 ;;
+  all) native; arm64 ;;
+  *) echo "usage: $0 [native|arm64|all]" >&2; exit 2 ;;
+esac

@@ -1,0 +1,379 @@
+// C++ test of the range-count kernels, without Node: every ISA table this CPU runs is
+// checked against plain loops (exact counts), and the drivers in count.h are run on the
+// active table (COREKERNELS_ISA) with 1..3 threads. Built and run by test/native/count.sh,
+// natively and for arm64 under qemu. Exit status 0 when every check passes.
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <limits>
+#include <string>
+#include <type_traits>
+#include <vector>
+
+#include "../../native/count/cell_index.h"
+#include "../../native/count/count.h"
+#include "../../native/count/guess_check.h"
+#include "../../native/count/kernels.h"
+#include "../../native/runtime/cpu.h"
+
+using namespace ck;
+
+namespace {
+
+int failures = 0;
+
+#define CHECK(cond, ...)                                         \
+  do {                                                           \
+    if (!(cond)) {                                               \
+      if (++failures <= 20) {                                    \
+        std::fprintf(stderr, "FAIL %s:%d: ", __FILE__, __LINE__); \
+        std::fprintf(stderr, __VA_ARGS__);                       \
+        std::fprintf(stderr, "\n");                              \
+      }                                                          \
+    }                                                            \
+  } while (0)
+
+struct Rng {
+  uint64_t s;
+  uint64_t next() {  // splitmix64
+    uint64_t z = (s += 0x9e3779b97f4a7c15ULL);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+    return z ^ (z >> 31);
+  }
+  size_t below(size_t n) { return n == 0 ? 0 : static_cast<size_t>(next() % n); }
+};
+
+template <class T>
+const char* type_name() {
+  if constexpr (std::is_same_v<T, int8_t>) return "int8";
+  else if constexpr (std::is_same_v<T, uint8_t>) return "uint8";
+  else if constexpr (std::is_same_v<T, int16_t>) return "int16";
+  else if constexpr (std::is_same_v<T, uint16_t>) return "uint16";
+  else if constexpr (std::is_same_v<T, int32_t>) return "int32";
+  else if constexpr (std::is_same_v<T, uint32_t>) return "uint32";
+  else if constexpr (std::is_same_v<T, int64_t>) return "int64";
+  else if constexpr (std::is_same_v<T, uint64_t>) return "uint64";
+  else if constexpr (std::is_same_v<T, float>) return "float";
+  else return "double";
+}
+
+// Values biased to collide with bounds: a small pool of distinct values (extremes, zeros,
+// NaN and infinities for floats) plus uniform random bit patterns.
+template <class T>
+std::vector<T> value_pool(Rng& rng) {
+  using L = std::numeric_limits<T>;
+  std::vector<T> pool = {L::lowest(), L::max(), T(0), T(1), T(2), T(3), T(7), T(100)};
+  if constexpr (std::is_signed_v<T>)
+    for (T v : {T(-1), T(-2), T(-100)}) pool.push_back(v);
+  if constexpr (std::is_floating_point_v<T>)
+    for (T v : {L::quiet_NaN(), L::infinity(), -L::infinity(), T(-0.0), T(0.5), T(2.5), L::denorm_min()}) pool.push_back(v);
+  for (int i = 0; i < 8; ++i) {
+    T v;
+    uint64_t bits = rng.next();
+    std::memcpy(&v, &bits, sizeof v);
+    if constexpr (std::is_floating_point_v<T>)
+      if (std::isnan(v)) v = T(1.5);
+    pool.push_back(v);
+  }
+  return pool;
+}
+
+template <class T>
+std::vector<T> random_data(Rng& rng, size_t n, const std::vector<T>& pool, bool nan_heavy) {
+  std::vector<T> d(n);
+  for (auto& x : d) {
+    if constexpr (std::is_floating_point_v<T>)
+      if (nan_heavy && rng.below(2) == 0) {
+        x = std::numeric_limits<T>::quiet_NaN();
+        continue;
+      }
+    x = pool[rng.below(pool.size())];
+  }
+  return d;
+}
+
+// The guess is only made for types a double holds exactly (as in hist.h).
+template <class T>
+constexpr bool kGuessTestable = std::is_floating_point_v<T> || sizeof(T) <= 4;
+
+// v as a T, clamped into T's range first (an out-of-range conversion is undefined).
+template <class T>
+T from_double(double v) {
+  if constexpr (std::is_floating_point_v<T>) {
+    return static_cast<T>(v);
+  } else {
+    if (!(v >= double(std::numeric_limits<T>::lowest()))) return std::numeric_limits<T>::lowest();
+    if (v >= double(std::numeric_limits<T>::max())) return std::numeric_limits<T>::max();
+    return static_cast<T>(v);
+  }
+}
+
+template <class T>
+bool in(T x, T lo, T hi) {
+  return x >= lo && x <= hi;
+}
+
+// A random inclusive range lo <= hi from the pool (as the TS layer hands the kernels).
+template <class T>
+void random_range(Rng& rng, const std::vector<T>& pool, T& lo, T& hi) {
+  for (;;) {
+    lo = pool[rng.below(pool.size())];
+    hi = pool[rng.below(pool.size())];
+    if constexpr (std::is_floating_point_v<T>)
+      if (std::isnan(lo) || std::isnan(hi)) continue;
+    if (lo > hi) std::swap(lo, hi);
+    return;
+  }
+}
+
+template <class T>
+uint64_t ref_count(const T* p, size_t n, T lo, T hi) {
+  uint64_t c = 0;
+  for (size_t i = 0; i < n; ++i) c += in(p[i], lo, hi);
+  return c;
+}
+
+template <class T>
+void test_count(const CountKernels<T>& k, const char* isa, Rng& rng) {
+  const auto pool = value_pool<T>(rng);
+  // Lengths around every vector and unroll width, and past the 8-bit counters' flush
+  // (255 steps of 4 x 64 lanes = 65280 elements).
+  std::vector<size_t> lengths = {0, 1, 2, 3, 7, 15, 16, 17, 31, 32, 33, 63, 64, 65, 127, 128, 129, 255, 256, 257, 1000, 4099};
+  lengths.insert(lengths.end(), {65279, 65280, 65281, 65280 * 2 + 77, 300001});
+  for (size_t n : lengths) {
+    for (int rep = 0; rep < (n > 10000 ? 2 : 6); ++rep) {
+      const auto data = random_data(rng, n + 3, pool, rep % 3 == 2);
+      const size_t off = rng.below(4) % (data.size() - n + 1);  // unaligned starts
+      T lo, hi;
+      random_range(rng, pool, lo, hi);
+      if (rep == 0) lo = std::numeric_limits<T>::lowest(), hi = std::numeric_limits<T>::max();
+      const uint64_t want = ref_count(data.data() + off, n, lo, hi);
+      const uint64_t got = k.count(data.data() + off, n, lo, hi);
+      CHECK(got == want, "%s count<%s> n=%zu: got %llu want %llu", isa, type_name<T>(), n, (unsigned long long)got,
+            (unsigned long long)want);
+    }
+  }
+  if constexpr (sizeof(T) == 1) {  // every element in range: the counters' worst case
+    std::vector<T> all(200003, T(5));
+    CHECK(k.count(all.data(), all.size(), T(5), T(5)) == all.size(), "%s count<%s> all in range", isa, type_name<T>());
+  }
+}
+
+template <class T>
+void test_rows(const CountKernels<T>& k, const char* isa, Rng& rng) {
+  const auto pool = value_pool<T>(rng);
+  const size_t col_list[] = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 13, 16, 31, 32, 33, 57, 58, 59, 60, 61, 62, 63, 64, 65, 100, 127, 128, 129, 200, 511, 512, 513, 1000};
+  for (size_t cols : col_list) {
+    for (int rep = 0; rep < 3; ++rep) {
+      // Enough rows to cross several 2048-element blocks, and shapes that end exactly on
+      // a block or vector boundary (rows * 5 = 2048 * k is impossible; 4096 / 64 ... are).
+      size_t rows = rep == 0 ? 1 + rng.below(40) : rep == 1 ? (cols ? 8192 / std::max<size_t>(cols, 1) : 7) : 1 + rng.below(3000);
+      if (cols >= 512) rows = std::min<size_t>(rows, 40);
+      const auto data = random_data(rng, rows * cols + 2, pool, rep == 2);
+      const size_t off = rng.below(3);
+      T lo, hi;
+      random_range(rng, pool, lo, hi);
+      std::vector<uint32_t> got(rows + 1, 0xdeadbeef);
+      k.rows(data.data() + off, rows, cols, lo, hi, got.data());
+      bool ok = got[rows] == 0xdeadbeef;
+      for (size_t r = 0; r < rows && ok; ++r) ok = got[r] == ref_count(data.data() + off + r * cols, cols, lo, hi);
+      CHECK(ok, "%s rows<%s> %zux%zu", isa, type_name<T>(), rows, cols);
+    }
+  }
+}
+
+// The uniform guess and its check, as src/histogram-guess.ts does them.
+size_t guess_of(double first, double scale, size_t nbins, double x) {
+  double t = (x - first) * scale;
+  t = t > 0 ? t : 0;
+  t = t < double(nbins - 1) ? t : double(nbins - 1);
+  return static_cast<size_t>(t);
+}
+
+template <class T>
+T greatest_below(T x) {
+  if constexpr (std::is_floating_point_v<T>) return std::nextafter(x, -std::numeric_limits<T>::infinity());
+  else return x == std::numeric_limits<T>::lowest() ? x : T(x - 1);
+}
+
+template <class T>
+T least_above(T x) {
+  if constexpr (std::is_floating_point_v<T>) return std::nextafter(x, std::numeric_limits<T>::infinity());
+  else return x == std::numeric_limits<T>::max() ? x : T(x + 1);
+}
+
+template <class T>
+bool guess_ok(const std::vector<T>& lower, T upper, double first, double scale) {
+  const size_t nb = lower.size();
+  for (size_t i = 0; i < nb; ++i) {
+    const T greatest = i + 1 < nb ? greatest_below(lower[i + 1]) : upper;
+    if (greatest < lower[i]) continue;
+    const size_t g0 = guess_of(first, scale, nb, double(lower[i])), g1 = guess_of(first, scale, nb, double(greatest));
+    if (g0 + 1 < i || g1 > i + 1) return false;
+  }
+  return true;
+}
+
+template <class T>
+std::vector<uint64_t> ref_hist(const T* p, size_t n, const std::vector<T>& lower, T upper) {
+  std::vector<uint64_t> c(lower.size(), 0);
+  for (size_t i = 0; i < n; ++i) {
+    if (!in(p[i], lower[0], upper)) continue;
+    size_t b = 0;
+    while (b + 1 < lower.size() && lower[b + 1] <= p[i]) ++b;
+    ++c[b];
+  }
+  return c;
+}
+
+// Thresholds from edges: uniform ones (first + i * width, with the guess when it checks
+// out) or random sorted ones (duplicates possible for integers: empty bins).
+template <class T>
+void make_bins(Rng& rng, size_t nbins, bool uniform, std::vector<T>& lower, T& upper, BinGuess& guess) {
+  lower.clear();
+  guess = BinGuess{};
+  if (uniform) {
+    const double first = std::is_signed_v<T> ? -double(rng.below(50)) : double(rng.below(20));
+    double width = std::is_floating_point_v<T> ? 0.37 * double(1 + rng.below(5)) : double(1 + rng.below(9));
+    if constexpr (!std::is_floating_point_v<T>)  // keep every edge inside the type
+      width = std::max(1.0, std::min(width, std::floor((double(std::numeric_limits<T>::max()) - first) / double(nbins))));
+    for (size_t i = 0; i < nbins; ++i) lower.push_back(from_double<T>(std::ceil(first + width * double(i))));
+    if constexpr (std::is_floating_point_v<T>)
+      for (size_t i = 0; i < nbins; ++i) lower[i] = static_cast<T>(first + width * double(i));
+    upper = from_double<T>(first + width * double(nbins));
+    const double scale = double(nbins) / (width * double(nbins));
+    if (guess_ok(lower, upper, first, scale)) guess = BinGuess{first, scale};
+    return;
+  }
+  const auto pool = value_pool<T>(rng);
+  std::vector<T> v;
+  const bool finite = rng.below(2);  // random values in [-20, 100] (cells get built) or from the pool
+  while (v.size() < nbins + 1) {
+    T x = finite ? from_double<T>(-20.0 + 120.0 * double(rng.below(1 << 20)) / double(1 << 20)) : pool[rng.below(pool.size())];
+    if constexpr (std::is_floating_point_v<T>)
+      if (std::isnan(x)) continue;
+    v.push_back(x);
+  }
+  std::sort(v.begin(), v.end());
+  lower.assign(v.begin(), v.begin() + nbins);
+  upper = v[nbins];
+}
+
+template <class T>
+void test_hist(const CountKernels<T>& k, const char* isa, Rng& rng) {
+  const auto pool = value_pool<T>(rng);
+  for (size_t nbins : {1, 2, 3, 7, 8, 64, 100}) {
+    for (int rep = 0; rep < 4; ++rep) {
+      std::vector<T> lower;
+      T upper;
+      BinGuess guess;
+      make_bins(rng, nbins, rep < 2, lower, upper, guess);
+      if (rep < 2) CHECK(!kGuessTestable<T> || guess.usable(), "%s hist<%s> guess rejected for uniform edges", isa, type_name<T>());
+      const size_t n = 1 + rng.below(5000);
+      std::vector<T> data(n);
+      for (auto& x : data) {  // from the pool, spread over the bins, and on or next to a threshold
+        const size_t pick = rng.below(3);
+        const T t = lower[rng.below(nbins)];
+        if (pick == 0) x = pool[rng.below(pool.size())];
+        else if (pick == 1) x = from_double<T>(double(lower[0]) + double(rng.below(1000)) / 1000.0 * (double(upper) - double(lower[0])) * 1.1);
+        else x = rng.below(3) == 0 ? t : rng.below(2) ? greatest_below(t) : least_above(t);
+      }
+      // As the driver prepares them: the thresholds as doubles, NaN after the last.
+      std::vector<double> lower_f64(lower.begin(), lower.end());
+      lower_f64.push_back(std::numeric_limits<double>::quiet_NaN());
+      // The cell index too for arbitrary edges (a large n claimed so that it gets built).
+      CellIndex cells;
+      const auto cell_storage = build_cell_index(lower.data(), nbins, upper, size_t(1) << 30, cells);
+      for (size_t copies : {size_t(1), size_t(4)}) {
+        const size_t stride = nbins + 3;
+        std::vector<uint32_t> counts(copies * stride, 0);
+        const double* f64 = kExactInDouble<T> && copies == 4 ? lower_f64.data() : nullptr;  // vector and scalar paths
+        const CellIndex use = rep == 3 ? cells : CellIndex{};
+        const GuessFit fit = check_guess(lower.data(), nbins, upper, guess);
+        if (kGuessTestable<T> && guess.usable()) CHECK(fit != GuessFit::unusable, "%s hist<%s> the driver refuses a guess TS accepts", isa, type_name<T>());
+        const Bins<T> bins{lower.data(), nbins, upper, guess, fit == GuessFit::exact, f64, use};
+        k.hist(data.data(), n, bins, HistScratch{counts.data(), copies, stride});
+        const auto want = ref_hist(data.data(), n, lower, upper);
+        bool ok = true;
+        for (size_t b = 0; b < nbins; ++b) {
+          uint64_t got = 0;
+          for (size_t c = 0; c < copies; ++c) got += counts[c * stride + b];
+          ok &= got == want[b];
+        }
+        CHECK(ok, "%s hist<%s> nbins=%zu n=%zu guess=%d copies=%zu", isa, type_name<T>(), nbins, n, guess.usable(), copies);
+      }
+    }
+  }
+}
+
+template <class T>
+void test_drivers(Rng& rng) {
+  const auto pool = value_pool<T>(rng);
+  const size_t n = 3000000 / sizeof(T) + 17;  // above the helpers' threshold: several tiles
+  const auto data = random_data(rng, n, pool, false);
+  T lo, hi;
+  random_range(rng, pool, lo, hi);
+  const uint64_t want = ref_count(data.data(), n, lo, hi);
+  const size_t cols = 5, rows = n / cols;
+  std::vector<T> lower;
+  T upper;
+  BinGuess guess;
+  make_bins(rng, 64, true, lower, upper, guess);
+  const auto want_hist = ref_hist(data.data(), n, lower, upper);
+  for (unsigned threads = 1; threads <= 3; ++threads) {
+    const Exec ex{threads, nullptr};
+    CHECK(count_in_range(data.data(), n, lo, hi, ex) == want, "driver count<%s> threads=%u", type_name<T>(), threads);
+    std::vector<uint32_t> out(rows);
+    count_by_row(data.data(), rows, cols, lo, hi, out.data(), ex);
+    bool ok = true;
+    for (size_t r = 0; r < rows && ok; ++r) ok = out[r] == ref_count(data.data() + r * cols, cols, lo, hi);
+    CHECK(ok, "driver rows<%s> threads=%u", type_name<T>(), threads);
+    std::vector<double> h(64);
+    for (int with_guess = 0; with_guess < 2; ++with_guess) {
+      histogram(data.data(), n, lower.data(), lower.size(), upper, h.data(), ex, with_guess ? guess : BinGuess{});
+      bool same = true;
+      for (size_t b = 0; b < 64; ++b) same &= h[b] == double(want_hist[b]);
+      CHECK(same, "driver histogram<%s> threads=%u guess=%d", type_name<T>(), threads, with_guess);
+    }
+  }
+}
+
+template <class T>
+void test_table(const CountTable& t, Rng& rng) {
+  const auto& k = count_kernels<T>(t);
+  test_count<T>(k, t.isa, rng);
+  test_rows<T>(k, t.isa, rng);
+  test_hist<T>(k, t.isa, rng);
+}
+
+template <class... Ts>
+void for_each_type(const CountTable* t, Rng& rng) {
+  if (t != nullptr) (test_table<Ts>(*t, rng), ...);
+  else (test_drivers<Ts>(rng), ...);
+}
+
+}  // namespace
+
+int main() {
+  Rng rng{12345};
+  const std::pair<Isa, const CountTable*> tables[] = {
+      {Isa::generic, count_table_generic()},
+      {Isa::avx2, count_table_avx2()},
+      {Isa::avx512, count_table_avx512()},
+      {Isa::neon, count_table_neon()},
+  };
+  std::string ran;
+  for (const auto& [isa, table] : tables) {
+    if (table == nullptr || !isa_supported(isa)) continue;
+    for_each_type<int8_t, uint8_t, int16_t, uint16_t, int32_t, uint32_t, int64_t, uint64_t, float, double>(table, rng);
+    ran += std::string(" ") + table->isa;
+  }
+  for_each_type<int8_t, uint8_t, int16_t, uint16_t, int32_t, uint32_t, int64_t, uint64_t, float, double>(nullptr, rng);
+  std::printf("count kernels:%s; drivers on %s: %s\n", ran.c_str(), count_table().isa,
+              failures == 0 ? "all passed" : (std::to_string(failures) + " failed").c_str());
+  return failures == 0 ? 0 : 1;
+}
