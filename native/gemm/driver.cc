@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <atomic>
 #include <memory>
+#include <optional>
 #include <thread>
 
 #include "../runtime/pool.h"
@@ -132,8 +133,8 @@ class Multiply {
     const size_t j1 = std::min(rn, (tj + 1) * units / plan_.tiles_n * unit);
     if (i0 >= i1 || j0 >= j1) return;
 
-    std::unique_ptr<typename ASlots<T>::Lease> lease;
-    if (plan_.packed) lease = std::make_unique<typename ASlots<T>::Lease>(slots_);
+    std::optional<typename ASlots<T>::Lease> lease;
+    if (plan_.packed) lease.emplace(slots_);
     for (size_t pc = pc0; pc < pc0 + rk; pc += plan_.kc) {
       if (exec_.cancelled()) throw Cancelled{};
       BlockArgs<T> args;

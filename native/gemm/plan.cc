@@ -11,7 +11,8 @@ namespace {
 // Below this many flops a thread hop (waking a pool thread) costs more than it saves.
 constexpr double kInlineFlops = 1 << 21;
 // B at most this many NR panels wide: each A element is reused too few times for packing
-// A to pay, and B's rows are read as they are.
+// A to pay, and B's rows are read as they are. Measured: direct beats packed by 10-30% up
+// to n = 64 (f64) / 128 (f32) and ties at twice that, but loses 20% on deep k (2048) there.
 constexpr size_t kDirectPanels = 4;
 // Tiles per thread when there are threads to feed: a pool thread joins a region some tens of
 // microseconds after it starts (a VM's wake-up), and small tiles let it still take an even

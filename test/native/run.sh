@@ -21,8 +21,8 @@ arm64_sources=(native/gemm/kernels/neon.cc)
 # The same per-file ISA flags binding.gyp and CMakeLists.txt give kernels/avx2*.cc and avx512*.cc.
 isa_flags() {
   case $(basename "$1") in
-    avx512*) echo "-mavx512f -mavx512dq -mavx512bw -mavx512vl -mfma" ;;
-    avx2*) echo "-mavx2 -mfma" ;;
+    avx512*) echo "-mavx512f -mavx512dq -mavx512bw -mavx512vl -mavx2 -mfma -mpopcnt" ;;
+    avx2*) echo "-mavx2 -mfma -mpopcnt" ;;
   esac
 }
 

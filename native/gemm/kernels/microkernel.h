@@ -107,29 +107,32 @@ void tile(size_t k, const typename V::T* a, size_t rs_a, size_t cs_a, const type
     CK_UNROLL for (size_t v = 0; v < NV; ++v) acc[i][v] = V::zero();
     if (i < m) {
       V::prefetch(c + i * ldc);
-      V::prefetch(c + i * ldc + NV * W - 1);  // a row of the tile may span two cache lines
+      V::prefetch(ahead(c + i * ldc, NV * W - 1));  // a row of the tile may span two cache lines
     }
   }
+  // Addresses are formed from the depth index (not by stepping pointers past the last
+  // step), so none ever points outside its array.
+  const size_t step_a = kPackedA ? MR : cs_a;
   for (size_t p = 0; p < k; ++p) {
+    const typename V::T* ap = a + p * step_a;
+    const typename V::T* bp = b + p * rs_b;
     // The A panel streams from L2 and the B micro-panel falls out of L1 between passes:
     // fetch both a few depth steps ahead (the hardware prefetcher alone leaves the FMAs
     // waiting, most of all for deep KC).
     if (kPackedA) {
-      V::prefetch(ahead(a, kPrefetchSteps * MR));
-      V::prefetch(ahead(a, kPrefetchSteps * MR + kLineElems<V>));
+      V::prefetch(ahead(ap, kPrefetchSteps * MR));
+      V::prefetch(ahead(ap, kPrefetchSteps * MR + kLineElems<V>));
     }
-    V::prefetch(ahead(b, kPrefetchSteps * rs_b));
-    if (NV * W > kLineElems<V>) V::prefetch(ahead(b, kPrefetchSteps * rs_b + kLineElems<V>));
+    V::prefetch(ahead(bp, kPrefetchSteps * rs_b));
+    if (NV * W > kLineElems<V>) V::prefetch(ahead(bp, kPrefetchSteps * rs_b + kLineElems<V>));
     R bv[NV];
     CK_UNROLL for (size_t v = 0; v < NV; ++v) {
-      bv[v] = kPartialB && v + 1 == NV ? V::load_part(b + v * W, tail_mask) : V::load(b + v * W);
+      bv[v] = kPartialB && v + 1 == NV ? V::load_part(bp + v * W, tail_mask) : V::load(bp + v * W);
     }
     CK_UNROLL for (size_t i = 0; i < MR; ++i) {
-      const R av = V::bcast(kPackedA ? a + i : a + i * rs_a);
+      const R av = V::bcast(kPackedA ? ap + i : ap + i * rs_a);
       CK_UNROLL for (size_t v = 0; v < NV; ++v) acc[i][v] = V::fma(av, bv[v], acc[i][v]);
     }
-    a += kPackedA ? MR : cs_a;
-    b += rs_b;
   }
   switch (beta_kind(static_cast<double>(beta))) {
     case BetaKind::zero: store_tile<V, MR, NV, BetaKind::zero>(acc, c, ldc, m, n, alpha, beta); break;

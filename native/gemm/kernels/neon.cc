@@ -12,6 +12,12 @@ namespace ck {
 namespace gemm_kernels {
 namespace {
 
+#if defined(_MSC_VER) && !defined(__clang__)
+#define CK_NEON_PREFETCH(p) __prefetch(p)
+#else
+#define CK_NEON_PREFETCH(p) __builtin_prefetch(p)
+#endif
+
 // The f64 and f32 vector types differ only in register, lane count and the intrinsics'
 // suffix, so one definition serves both. NEON has no masked loads: a partial vector goes
 // through a small zeroed array, which only the right-edge columns of a direct B ever take.
@@ -42,7 +48,7 @@ namespace {
     static R mul(R a, R b) { return vmulq_##sfx(a, b); }                                 \
     static R add(R a, R b) { return vaddq_##sfx(a, b); }                                 \
     static Mask mask(size_t n) { return n; }                                             \
-    static void prefetch(const void* p) { __builtin_prefetch(p); }                      \
+    static void prefetch(const void* p) { CK_NEON_PREFETCH(p); }                        \
   };
 CK_NEON_VECTOR(F64x2, double, float64x2_t, 2, f64)
 CK_NEON_VECTOR(F32x4, float, float32x4_t, 4, f32)
