@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds and runs the count kernels' C++ test (test/native/count_kernels.cc) without Node:
-#   native  every x86-64 ISA table this CPU has, ASan + UBSan, drivers run once per
+#   native  every x86-64 ISA table this CPU has, built twice (ASan + UBSan at -O2; TSan at
+#           -O1, which also once exposed a GCC mask-spill miscompile), drivers run once per
 #           COREKERNELS_ISA value
 #   arm64   cross-compiled with aarch64-linux-gnu-g++ and run under qemu-aarch64 (the NEON
 #           table and the drivers on it)
@@ -14,13 +15,19 @@ common=(test/native/count_kernels.cc native/count/count.cc native/count/select.c
   native/count/kernels/neon.cc native/runtime/pool.cc native/runtime/cpu.cc)
 flags=(-std=c++17 -Wall -Wextra -pthread)
 
-native() {
-  local cxx=${CXX:-g++} san=(-O2 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer)
-  "$cxx" "${flags[@]}" "${san[@]}" -c native/count/kernels/avx2.cc -o "$out/avx2.o" -mavx2 -mfma -mpopcnt
-  "$cxx" "${flags[@]}" "${san[@]}" -c native/count/kernels/avx512.cc -o "$out/avx512.o" \
+native_with() {  # native_with NAME FLAGS...: build with FLAGS and run on every ISA
+  local cxx=${CXX:-g++} name=$1
+  shift
+  "$cxx" "${flags[@]}" "$@" -c native/count/kernels/avx2.cc -o "$out/avx2-$name.o" -mavx2 -mfma -mpopcnt
+  "$cxx" "${flags[@]}" "$@" -c native/count/kernels/avx512.cc -o "$out/avx512-$name.o" \
     -mavx512f -mavx512bw -mavx512dq -mavx512vl -mavx2 -mfma -mpopcnt
-  "$cxx" "${flags[@]}" "${san[@]}" "${common[@]}" "$out/avx2.o" "$out/avx512.o" -o "$out/count-native"
-  for isa in generic avx2 avx512; do COREKERNELS_ISA=$isa "$out/count-native"; done
+  "$cxx" "${flags[@]}" "$@" "${common[@]}" "$out/avx2-$name.o" "$out/avx512-$name.o" -o "$out/count-$name"
+  for isa in generic avx2 avx512; do echo -n "$name: "; COREKERNELS_ISA=$isa "$out/count-$name"; done
+}
+
+native() {
+  native_with asan -O2 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+  native_with tsan -O1 -g -fsanitize=thread
 }
 
 arm64() {

@@ -30,6 +30,7 @@ struct Width;
 struct Counters {
   using Acc = __m256i;
   static Acc zero() { return _mm256_setzero_si256(); }
+  static constexpr bool kJoin = false;
 };
 
 template <>

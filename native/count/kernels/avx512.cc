@@ -31,8 +31,19 @@ struct Width;
 struct Counters {
   using Acc = __m512i;
   static Acc zero() { return _mm512_setzero_si512(); }
-  template <class K>
-  static uint64_t bits(K k) { return static_cast<uint64_t>(k); }
+  // A word's masks are joined inside the mask registers (kunpck reads only the low half of
+  // each source) and moved out once as 64 bits. Not cast one by one: GCC 12 may spill an
+  // __mmask8 with a one-byte kmovb and reload it zero-extended as 8 bytes, keeping stale
+  // upper bytes (seen under -fsanitize=thread: wrong per-row counts of 64-bit integers).
+  static constexpr bool kJoin = true;
+  static uint64_t join(__mmask64 a) { return _cvtmask64_u64(a); }
+  static uint64_t join(__mmask32 a, __mmask32 b) { return join(_mm512_kunpackd(b, a)); }
+  static uint64_t join(__mmask16 a, __mmask16 b, __mmask16 c, __mmask16 d) {
+    return join(_mm512_kunpackw(b, a), _mm512_kunpackw(d, c));
+  }
+  static uint64_t join(__mmask8 a, __mmask8 b, __mmask8 c, __mmask8 d, __mmask8 e, __mmask8 f, __mmask8 g, __mmask8 h) {
+    return join(_mm512_kunpackb(b, a), _mm512_kunpackb(d, c), _mm512_kunpackb(f, e), _mm512_kunpackb(h, g));
+  }
 };
 
 template <>

@@ -2,7 +2,8 @@
 // The "lanes" interface of span.h for a SIMD ISA, assembled from two pieces each ISA file
 // defines per element type:
 //   W (lane-width ops):  kLanes, kMaxSteps, Acc, zero(), add(acc, mask) (+1 where set),
-//                        sum(acc), bits(mask) (lane i -> bit i)
+//                        sum(acc), and either bits(mask) (lane i -> bit i) or, with
+//                        kJoin, join(masks...) (the 64 / kLanes masks of a word -> its bits)
 //   B (bounds):          B(lo, hi) prepares the range; test(p) gives the in-range mask of
 //                        p[0..kLanes)
 #include <cstddef>
@@ -33,7 +34,11 @@ struct SimdLanes {
  private:
   template <size_t... J>
   static uint64_t word(const T* p, const Bounds& b, std::index_sequence<J...>) {
-    return ((W::bits(b.test(p + J * N)) << (J * N)) | ...);
+    if constexpr (W::kJoin) {
+      return W::join(b.test(p + J * N)...);
+    } else {
+      return ((W::bits(b.test(p + J * N)) << (J * N)) | ...);
+    }
   }
 };
 

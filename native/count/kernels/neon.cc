@@ -25,6 +25,7 @@ template <class V>
 struct Counters {
   using Acc = V;
   static Acc zero() { return Acc{}; }
+  static constexpr bool kJoin = false;
 };
 
 template <>
