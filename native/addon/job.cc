@@ -130,9 +130,11 @@ void EnvJobs::deliver(Napi::Env env) {
   for (Job* job : done) {
     Napi::HandleScope scope(env);
     try {
-      settle(env, *job);
-    } catch (const Napi::Error& e) {
-      job->deferred_->Reject(e.Value());
+      try {
+        settle(env, *job);
+      } catch (const Napi::Error& e) {
+        job->deferred_->Reject(e.Value());  // throws again where JS can no longer run
+      }
     } catch (...) {
       // An exception cannot cross into the C caller; an environment that can no longer run
       // JS (worker teardown) leaves the promise unsettled, which is all it can do.

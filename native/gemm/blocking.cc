@@ -1,7 +1,6 @@
 #include "blocking.h"
 
 #include <algorithm>
-#include <cstdlib>
 #include <mutex>
 
 #include "../runtime/cache.h"
@@ -22,10 +21,6 @@ Blocking compute(const gemm_kernels::Kernels<T>& kern) {
   size_t mc = static_cast<size_t>(static_cast<double>(cache.l2) * s.mc_l2) / (kc * sizeof(T));
   mc = std::clamp<size_t>(mc / kern.mr * kern.mr, 4 * kern.mr, 64 * kern.mr);
   const size_t budget = std::clamp<size_t>(static_cast<size_t>(static_cast<double>(cache.l3) * s.nc_l3), 1u << 20, 16u << 20);
-#ifdef CK_TUNE  // scratch tuning builds only
-  if (const char* e = std::getenv("CK_KC")) kc = std::strtoul(e, nullptr, 10);
-  if (const char* e = std::getenv("CK_MC")) mc = std::strtoul(e, nullptr, 10) / kern.mr * kern.mr;
-#endif
   return Blocking{kc, mc, budget};
 }
 

@@ -1,15 +1,17 @@
 #include "plan.h"
 
 #include <algorithm>
-#include <cstdlib>
 
 #include "blocking.h"
 
 namespace ck {
 namespace {
 
-// Below this many flops a thread hop (waking a pool thread) costs more than it saves.
-constexpr double kInlineFlops = 1 << 21;
+// Below this many flops a thread hop costs more than it saves. Measured on a 2-vCPU VM: a
+// pool thread starts on a region ~40 us after it is woken, so a second thread pays off once
+// the call would run ~50 us alone: ~4 MFLOP of f64 on AVX-512 (f32, twice as fast, crosses
+// nearer 8 MFLOP; one figure for both costs it at most ~10% between the two).
+constexpr double kInlineFlops = 4e6;
 // B at most this many NR panels wide: each A element is reused too few times for packing
 // A to pay, and B's rows are read as they are. Measured: direct beats packed by 10-30% up
 // to n = 64 (f64) / 128 (f32) and ties at twice that, but loses 20% on deep k (2048) there.
@@ -27,9 +29,6 @@ template <class T>
 Plan make_plan(const gemm_kernels::Kernels<T>& kern, const GemmArgs<T>& g, unsigned threads) {
   const Blocking& bl = blocking_for(kern);
   const double flops = 2.0 * static_cast<double>(g.m) * static_cast<double>(g.n) * static_cast<double>(g.k);
-#ifdef CK_TUNE  // scratch tuning builds only
-  const double kInlineFlops = std::getenv("CK_INLINE") ? std::strtod(std::getenv("CK_INLINE"), nullptr) : ck::kInlineFlops;
-#endif
   Plan p;
   p.packed = g.n > kDirectPanels * kern.nr && g.m > 2 * kern.mr;
   if (!p.packed && !g.trans_b && flops < kInlineFlops && g.k <= bl.kc) {
@@ -62,10 +61,7 @@ Plan make_plan(const gemm_kernels::Kernels<T>& kern, const GemmArgs<T>& g, unsig
   const size_t panels = ceil_div(g.m, kern.mr);
   p.tiles_m = ceil_div(panels, bl.mc / kern.mr);
   if (p.threads > 1) {
-    size_t want = kTilesPerThread * p.threads;
-#ifdef CK_TUNE  // scratch tuning builds only
-    if (const char* e = std::getenv("CK_TPT")) want = std::strtoul(e, nullptr, 10) * p.threads;
-#endif
+    const size_t want = kTilesPerThread * p.threads;
     if (p.tiles_m < want) p.tiles_m = std::min(panels, want);
     if (p.tiles_m < want) {
       const size_t units = ceil_div(std::min(g.n, p.region_n), p.stage_b ? p.chunk : kern.nr);
