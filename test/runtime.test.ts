@@ -180,7 +180,9 @@ describe.each(backends())('event-loop friendliness on the %s backend', (backend:
 // on worker_threads and the js backend on the main thread, in slices; neither touches libuv's pool.)
 describe.each(backends().filter((b) => b === 'native'))('libuv threadpool on the %s backend', (backend: Backend) => {
   it('does not starve the libuv threadpool: fs completes while 8 kernels are queued', async () => {
-    const n = 800;
+    // Each kernel must outlast a readFile (four threadpool round trips) by a wide margin, or
+    // a fast one finishing first says nothing about starvation: 800³ takes ~7 ms on AVX-512.
+    const n = 1600;
     const a = { data: randomFill(new Float64Array(n * n), 22), rows: n, cols: n };
     const order: string[] = [];
     const calls = Array.from({ length: 8 }, (_, i) => ck.matmul(a, a, { backend }).then(() => order.push(`matmul${i}`)));
