@@ -75,9 +75,23 @@ uint64_t count_span(const ElemOf<L>* p, size_t n, ElemOf<L> lo, ElemOf<L> hi) {
 // Rows at least this long are counted one by one with count_span; shorter ones go through
 // the bit stream below, which has no per-row setup at all.
 constexpr size_t kLongRow = 512;
-// Elements turned into bits between row flushes: 256. Small blocks let the next block's
-// loads overlap this block's row counts (1.21 -> 0.95 ns a 5-wide int32 row on AVX-512).
-constexpr size_t kBlockWords = 4;
+// Elements turned into bits between row flushes: 512, with the data prefetched 4 KiB ahead
+// of the loads. Measured on AVX-512 against 256/1024/2048-element blocks with and without
+// prefetch: 1 GiB of 16-wide f64 rows streams at the rate of a plain total count (8.3 GB/s
+// without the prefetch), and 200000 5-wide int32 rows (L3-resident) stay within 5% of the
+// best block size for them.
+constexpr size_t kBlockWords = 8;
+constexpr uintptr_t kPrefetchBytes = 4096;
+
+// A hint only: prefetches never fault, and the address is formed as an integer, not as a
+// pointer past the array.
+inline void prefetch_ahead(const void* p) {
+#if defined(__GNUC__) || defined(__clang__)
+  __builtin_prefetch(reinterpret_cast<const void*>(reinterpret_cast<uintptr_t>(p) + kPrefetchBytes));
+#else
+  (void)p;
+#endif
+}
 
 // Per-row counts without per-row call overhead: the block's elements become a bit stream
 // (one bit per element, 64 per word, in SIMD), then each finished row is a popcount over
@@ -116,13 +130,18 @@ void count_rows(const ElemOf<L>* p, size_t rows, size_t cols, ElemOf<L> lo, Elem
       const size_t left = n - e;
       take = left < kBlockWords * 64 ? left : kBlockWords * 64;
       const size_t full = take / 64;
-      for (size_t k = 0; k < full; ++k) buf[w0 + k] = L::word(p + e + 64 * k, b);
+      for (size_t k = 0; k < full; ++k) {
+        const auto* at = reinterpret_cast<const unsigned char*>(p + e + 64 * k);
+        for (size_t line = 0; line < 64 * sizeof(*p); line += 64) prefetch_ahead(at + line);
+        buf[w0 + k] = L::word(p + e + 64 * k, b);
+      }
       used = w0 + full;
       if (take % 64 != 0) buf[used++] = scalar_bits(p + e + 64 * full, take % 64, sb);
     }
     buf[used] = 0;
     e += take;
-    const size_t done = e == n ? rows : e / cols;  // rows that end within the bits so far
+    size_t done = r;  // rows that end within the bits so far (no division: a block ends few)
+    while (done < rows && (done + 1) * cols <= e) ++done;
     Isa::row_fields(buf, r * cols + s - base, done - r, cols, out + r);
     r = done;
     if (r == rows) break;
