@@ -60,24 +60,15 @@ export function countInRangeSync(data: NumericArray, lo: number | bigint, hi: nu
 
 type RowsArg = { data: NumericArray; rows: number; cols: number };
 
-/**
- * `new RowCounts(rows)`: a new Uint32Array result that is not zero-filled (a constructor,
- * for v.allocate). Every path that returns it either runs a kernel, which writes every
- * row, or fills it; skipping the fill saves a memset of the whole result per call (~30 us
- * for the 200000-row tutorial workload).
- */
-const RowCounts = function RowCounts(rows: number): Uint32Array {
-  const bytes = Buffer.allocUnsafeSlow(rows * Uint32Array.BYTES_PER_ELEMENT);
-  return new Uint32Array(bytes.buffer, bytes.byteOffset, rows);
-} as unknown as { new (rows: number): Uint32Array };
-
 function prepareByRow(fn: string, m: unknown, lo: unknown, hi: unknown, opts: (RangeOptions & { out?: Uint32Array }) | undefined) {
   const o = v.callOptions(fn, opts);
   const { rows, cols } = v.shape(fn, 'm', m);
   const data = v.numericArray(fn, 'm.data', (m as RowsArg).data);
-  v.needLength(fn, 'm.data', data, rows * cols, `a ${rows}x${cols} matrix`);
+  v.needLength(fn, 'm.data', data, rows * cols, () => `a ${rows}x${cols} matrix`);
   let out: Uint32Array;
-  if (opts?.out === undefined) out = v.allocate(fn, `the per-row result`, RowCounts, rows);
+  // Not zeroed: every path that returns it runs a kernel, which writes every row, or fills
+  // it (a memset saved is ~30 us for the 200000-row tutorial workload).
+  if (opts?.out === undefined) out = v.allocate(fn, () => 'the per-row result', Uint32Array, rows, false);
   else {
     if (v.typedArrayKind(opts.out) !== 'Uint32Array')
       throw typeError(fn, codes.INVALID_ARG_TYPE, `options.out must be a Uint32Array (got ${describe(opts.out)})`);
@@ -153,7 +144,7 @@ function prepareHistogram(fn: string, data: unknown, edges: unknown, opts: CallO
   const o = v.callOptions(fn, opts);
   const d = v.numericArray(fn, 'data', data);
   const e = checkEdges(fn, edges);
-  const out = v.allocate(fn, 'the histogram', Float64Array, e.length - 1);
+  const out = v.allocate(fn, () => 'the histogram', Float64Array, e.length - 1);
   const bins = thresholds(d, e);
   if (!bins) return { o, out };
   const job: HistogramJob = {

@@ -6,12 +6,12 @@ import { gemmKernel, type GemmJob } from './kernels/gemm';
 import type { CallOptions, FloatArray, GemmArgs, Matrix, SyncOptions } from './types';
 import * as v from './validate';
 
-type FloatCtor = { new (n: number): FloatArray };
+type FloatCtor = { new (n: number): FloatArray; new (b: ArrayBuffer, offset: number, length: number): FloatArray; readonly BYTES_PER_ELEMENT: number };
 
 function checkMatrix(fn: string, name: string, m: unknown): Matrix {
   const { rows, cols } = v.shape(fn, name, m);
   const data = v.floatArray(fn, `${name}.data`, (m as Matrix).data);
-  v.needLength(fn, `${name}.data`, data, rows * cols, `a ${rows}x${cols} matrix`);
+  v.needLength(fn, `${name}.data`, data, rows * cols, () => `a ${rows}x${cols} matrix`);
   return { data, rows, cols };
 }
 
@@ -22,7 +22,7 @@ function matmulJob(fn: string, a: unknown, b: unknown, out: unknown): GemmJob {
     throw rangeError(fn, codes.SHAPE_MISMATCH, `a is ${A.rows}x${A.cols} but b is ${B.rows}x${B.cols} (a.cols must equal b.rows)`);
   const m = A.rows, n = B.cols, k = A.cols;
   let c: FloatArray;
-  if (out === undefined) c = v.allocate(fn, `the ${m}x${n} result`, v.ctorOf(A.data) as unknown as FloatCtor, m * n);
+  if (out === undefined) c = v.allocate(fn, () => `the ${m}x${n} result`, v.ctorOf(A.data) as unknown as FloatCtor, m * n, false);
   else {
     c = v.floatArray(fn, 'options.out', out);
     v.sameKind(fn, 'options.out', c, A.data, 'a.data');
@@ -46,7 +46,7 @@ function operand(fn: string, name: string, ldName: string, arr: FloatArray, ld: 
       `${ldName} is ${lead} but the ${rows}x${cols} ${colMajor ? 'col' : 'row'}-major ${name} needs at least ${minLd}`);
   const outer = colMajor ? cols : rows, inner = colMajor ? rows : cols;
   v.needLength(fn, name, arr, rows === 0 || cols === 0 ? 0 : (outer - 1) * lead + inner,
-    `a ${rows}x${cols} ${colMajor ? 'col' : 'row'}-major matrix with leading dimension ${lead}`);
+    () => `a ${rows}x${cols} ${colMajor ? 'col' : 'row'}-major matrix with leading dimension ${lead}`);
   return lead;
 }
 

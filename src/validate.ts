@@ -2,6 +2,7 @@
 // async entry points turn a throw into a rejection.
 import { checkBackend, checkThreadCount, defaultBackend, threads } from './config';
 import { codes, describe, rangeError, typeError } from './errors';
+import { pooledView } from './result-pool';
 import type { BackendChoice, CallOptions, FloatArray, NumericArray } from './types';
 
 const NUMERIC_KINDS = [
@@ -80,6 +81,9 @@ export function sameKind(fn: string, name: string, value: NumericArray, expected
       `${name} is a ${typedArrayKind(value)} but ${expectedName} is a ${typedArrayKind(expected)} (element types must match)`);
 }
 
+const isSize = (value: unknown): value is number =>
+  typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= Number.MAX_SAFE_INTEGER;
+
 /** A non-negative safe integer (sizes, counts, leading dimensions). */
 export function size(fn: string, name: string, value: unknown): number {
   if (typeof value !== 'number' || !Number.isInteger(value))
@@ -114,9 +118,10 @@ export function object(fn: string, name: string, value: unknown): Record<string,
   return value as Record<string, unknown>;
 }
 
-export function needLength(fn: string, name: string, arr: NumericArray, needed: number, shape: string): void {
+/** `shape` describes what needs the elements; built only for the error, as calls are hot. */
+export function needLength(fn: string, name: string, arr: NumericArray, needed: number, shape: () => string): void {
   if (arr.length < needed)
-    throw rangeError(fn, codes.ARRAY_TOO_SHORT, `${name} has ${arr.length} elements but ${shape} needs ${needed}`);
+    throw rangeError(fn, codes.ARRAY_TOO_SHORT, `${name} has ${arr.length} elements but ${shape()} needs ${needed}`);
 }
 
 /** True when two arrays share any byte of memory. */
@@ -133,7 +138,9 @@ export function noOverlap(fn: string, outName: string, out: NumericArray, inputs
 /** A matrix-shaped argument {data, rows, cols}. */
 export function shape(fn: string, name: string, m: unknown): { rows: number; cols: number } {
   const o = object(fn, name, m);
-  return { rows: size(fn, `${name}.rows`, o.rows), cols: size(fn, `${name}.cols`, o.cols) };
+  const { rows, cols } = o;
+  if (isSize(rows) && isSize(cols)) return { rows, cols };
+  return { rows: size(fn, `${name}.rows`, rows), cols: size(fn, `${name}.cols`, cols) };
 }
 
 export interface CheckedOptions {
@@ -153,11 +160,22 @@ export function callOptions(fn: string, opts: CallOptions | undefined): CheckedO
   return { backend, threads: t, signal: o.signal };
 }
 
-/** A new result array, or a coded RangeError when it cannot be allocated. */
-export function allocate<T>(fn: string, what: string, Ctor: { new (n: number): T }, length: number): T {
+type ResultCtor<T> = { new (n: number): T; new (b: ArrayBuffer, offset: number, length: number): T; readonly BYTES_PER_ELEMENT: number };
+
+/**
+ * A new result array, or a coded RangeError when it cannot be allocated (`what` names the
+ * result in that error). Small ones share a pooled ArrayBuffer (see result-pool.ts). It is
+ * zeroed unless `zeroed` is false, for results whose every element the caller writes (a
+ * memset and, for large ones, the page faults of fresh zeroed memory saved).
+ */
+export function allocate<T>(fn: string, what: () => string, Ctor: ResultCtor<T>, length: number, zeroed = true): T {
   try {
-    return new Ctor(length);
+    const small = pooledView(Ctor, length);
+    if (small !== undefined) return zeroed ? (small as unknown as Uint8Array).fill(0) as unknown as T : small;
+    if (zeroed) return new Ctor(length);
+    const bytes = Buffer.allocUnsafeSlow(length * Ctor.BYTES_PER_ELEMENT);
+    return new Ctor(bytes.buffer as ArrayBuffer, bytes.byteOffset, length);
   } catch (err) {
-    throw Object.assign(rangeError(fn, codes.OUT_OF_MEMORY, `${what} needs ${length} elements, more than can be allocated`), { cause: err });
+    throw Object.assign(rangeError(fn, codes.OUT_OF_MEMORY, `${what()} needs ${length} elements, more than can be allocated`), { cause: err });
   }
 }
