@@ -92,6 +92,22 @@ describe('the workers pool', () => {
     expect(productCheck(x, (await ck.matmul(x, x, { backend })).data as Float64Array)).toEqual([]);
   });
 
+  it("a call failing on a worker thread carries its caller's stack", async () => {
+    const x = square(700, 703);
+    await ck.matmul(square(8, 1), square(8, 1), { backend }); // pool started
+    async function multiplyForTheReport(): Promise<void> {
+      await ck.matmul(x, x, { backend });
+    }
+    const call = multiplyForTheReport().then(() => 'resolved' as unknown, (e: unknown) => e);
+    await new Promise((r) => setTimeout(r, 60));
+    expect(pool.killOneWorker(), 'a worker was there to kill').toBe(true);
+    const err = await call;
+    expectWorkerDied(err, 'matmul');
+    const stack = String((err as Error).stack);
+    expect(stack).toContain('--- called from ---');
+    expect(stack.slice(stack.indexOf('--- called from ---')), 'the caller is named').toContain('multiplyForTheReport');
+  });
+
   it("calls made right after a worker death are not disturbed by the dead call's surviving workers", async () => {
     // The dead call's other worker finishes its current tile before it sees the call is
     // cancelled. The call's control slot (tile counter + cancelled flag) must not be handed

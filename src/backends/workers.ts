@@ -29,8 +29,9 @@ const control = new Int32Array(new SharedArrayBuffer(CONTROL_SLOTS * 2 * 4));
 const freeSlots: number[] = Array.from({ length: CONTROL_SLOTS }, (_, i) => CONTROL_SLOTS - 1 - i);
 const slotWaiters: (() => void)[] = [];
 
-async function takeSlot(): Promise<number> {
-  while (freeSlots.length === 0) await new Promise<void>((resolve) => slotWaiters.push(resolve));
+/** A free slot, at once when there is one (no await on the common path), else a promise of one. */
+function takeSlot(): number | Promise<number> {
+  if (freeSlots.length === 0) return new Promise<void>((resolve) => slotWaiters.push(resolve)).then(takeSlot);
   const slot = freeSlots.pop()!;
   Atomics.store(control, 2 * slot, 0);
   Atomics.store(control, 2 * slot + 1, 0);
@@ -139,7 +140,8 @@ export async function runWorkers<J extends object, P, R>(
   const tiles = kernel.tiles(prepared);
   if (tiles === 0) return kernel.merge(prepared, []);
   const { shared, copyBack } = share(prepared, kernel.outputs);
-  const slot = await takeSlot();
+  const free = takeSlot();
+  const slot = typeof free === 'number' ? free : await free;
   const msg: TaskMessage = { kernel: kernel.name, job: shared, tiles, slot };
   const cancel = () => {
     Atomics.store(control, 2 * slot + 1, 1); // running tasks stop claiming tiles
