@@ -41,6 +41,21 @@ uint64_t scalar_bits(const T* p, size_t n, const ScalarBounds<T>& b) {
   return w;
 }
 
+// How far ahead of the loads the streaming loops prefetch: the hardware prefetcher stops at
+// 4 KiB page boundaries, and on one core a page's first lines would otherwise be demand
+// misses.
+constexpr uintptr_t kPrefetchBytes = 4096;
+
+// A hint only: prefetches never fault, and the address is formed as an integer, not as a
+// pointer past the array.
+inline void prefetch_ahead(const void* p) {
+#if defined(__GNUC__) || defined(__clang__)
+  __builtin_prefetch(reinterpret_cast<const void*>(reinterpret_cast<uintptr_t>(p) + kPrefetchBytes));
+#else
+  (void)p;
+#endif
+}
+
 // Four independent counters per step so that loads, not the add chain, are the limit;
 // the lanes are flushed into the 64-bit total before they can wrap (every 255 steps for
 // 8-bit lanes).
@@ -58,6 +73,9 @@ uint64_t count_span(const ElemOf<L>* p, size_t n, ElemOf<L> lo, ElemOf<L> hi) {
     const size_t steps = left < L::kMaxSteps ? left : static_cast<size_t>(L::kMaxSteps);
     auto a0 = L::zero(), a1 = a0, a2 = a0, a3 = a0;
     for (size_t s = 0; s < steps; ++s, i += kStep) {
+      // One prefetch per 256-byte step (AVX-512): 1 GiB f64 totals went from 13.1 to 14.1
+      // GB/s on one core. One per 128-byte AVX2 step cost more than it gained (14.0 -> 12.9).
+      if constexpr (kStep * sizeof(T) >= 256) prefetch_ahead(p + i);
       a0 = L::add(a0, L::test(p + i, b));
       a1 = L::add(a1, L::test(p + i + L::N, b));
       a2 = L::add(a2, L::test(p + i + 2 * L::N, b));
@@ -81,17 +99,7 @@ constexpr size_t kLongRow = 512;
 // without the prefetch), and 200000 5-wide int32 rows (L3-resident) stay within 5% of the
 // best block size for them.
 constexpr size_t kBlockWords = 8;
-constexpr uintptr_t kPrefetchBytes = 4096;
 
-// A hint only: prefetches never fault, and the address is formed as an integer, not as a
-// pointer past the array.
-inline void prefetch_ahead(const void* p) {
-#if defined(__GNUC__) || defined(__clang__)
-  __builtin_prefetch(reinterpret_cast<const void*>(reinterpret_cast<uintptr_t>(p) + kPrefetchBytes));
-#else
-  (void)p;
-#endif
-}
 
 // Per-row counts without per-row call overhead: the block's elements become a bit stream
 // (one bit per element, 64 per word, in SIMD), then each finished row is a popcount over
