@@ -121,9 +121,9 @@ void histogram(const T* data, size_t n, const T* lower, size_t nbins, T upper, d
       guess.usable() ? std::vector<uint32_t>{} : build_cell_index(lower, nbins, upper, n, cells);
   const Bins<T> bins{lower, nbins, upper, guess, fit == GuessFit::exact,
                      lower_f64.empty() ? nullptr : lower_f64.data(), cells};
-  // Four interleaved counter copies while they stay in L1; one for huge bin counts. Copies
-  // start on separate cache lines.
-  const size_t copies = nbins <= 1024 ? 4 : 1;
+  // Interleaved counter copies while they stay in L1 (hist.h's with_copies); one for huge
+  // bin counts. Copies start on separate cache lines.
+  const size_t copies = nbins <= 256 ? 8 : nbins <= 1024 ? 4 : 1;
   const size_t stride = (nbins + 1 + 15) / 16 * 16;
   // A tile must dwarf zeroing and folding its counters, and fit the uint32 counters.
   const size_t per = std::min<size_t>(std::max(tile_elements(n, sizeof(T), e.threads), 8 * copies * stride), size_t(1) << 31);

@@ -14,6 +14,7 @@
 #include <cstring>
 
 #include "bits.h"
+#include "prefetch.h"
 #include "scalar.h"
 
 namespace ck {
@@ -39,21 +40,6 @@ uint64_t scalar_bits(const T* p, size_t n, const ScalarBounds<T>& b) {
   uint64_t w = 0;
   for (size_t j = 0; j < n; ++j) w |= static_cast<uint64_t>(b.test(p[j])) << j;
   return w;
-}
-
-// How far ahead of the loads the streaming loops prefetch: the hardware prefetcher stops at
-// 4 KiB page boundaries, and on one core a page's first lines would otherwise be demand
-// misses.
-constexpr uintptr_t kPrefetchBytes = 4096;
-
-// A hint only: prefetches never fault, and the address is formed as an integer, not as a
-// pointer past the array.
-inline void prefetch_ahead(const void* p) {
-#if defined(__GNUC__) || defined(__clang__)
-  __builtin_prefetch(reinterpret_cast<const void*>(reinterpret_cast<uintptr_t>(p) + kPrefetchBytes));
-#else
-  (void)p;
-#endif
 }
 
 // Four independent counters per step so that loads, not the add chain, are the limit;
