@@ -24,7 +24,8 @@ async function sweep(label, sizes, make) {
 }
 
 await sweep('count f64 n=', [1 << 14, 1 << 16, 1 << 18, 1 << 20, 1 << 22], (n) => {
-  const data = ck.shared(Float64Array, n).map(() => Math.random());
+  const data = ck.shared(Float64Array, n); // filled in place: .map() would return an unshared copy
+  for (let i = 0; i < n; i++) data[i] = Math.random();
   return { work: n, inline: () => ck.countInRange(data, 0.2, 0.6, { backend: 'js' }), workers: () => ck.countInRange(data, 0.2, 0.6, { backend: 'workers' }) };
 });
 await sweep('matmul f64 n=', [16, 32, 64, 96, 128, 192], (n) => {

@@ -2,14 +2,25 @@
 // A kernel module supplies its validated job, its JS kernel and how the addon runs it.
 import { native, noticeFallback, type Addon } from './backends/native';
 import { runJsAsync, runJsSync } from './backends/js';
-import { runWorkers } from './backends/workers';
+import { copiedBytes, runWorkers } from './backends/workers';
 import { abortError, codes, runtimeError } from './errors';
 import type { JsKernel } from './kernels/kernel';
 import type { BackendName } from './types';
 import type { CheckedOptions } from './validate';
 
-/** Below this much work (element operations), 'auto' without the addon stays on the calling thread. */
-export const WORKERS_MIN_WORK = 1 << 20;
+// When 'auto' has no addon, a call goes to the workers only if the time other threads save
+// exceeds what the hand-off costs. Measured with bench/workers-crossover.mjs on 2 cores:
+// workers win from ~0.8 ms of inline work (matmul n = 128, a 130k-element count on shared
+// memory), i.e. ~0.4 ms saved. Inputs not on a SharedArrayBuffer are copied there first,
+// on the calling thread: 32 MB took 14.5 ms (fresh pages included), which is why a count
+// over a plain Float64Array never gains from workers however large it is.
+const WORKERS_MIN_SAVING_NS = 400_000;
+const COPY_NS_PER_BYTE = 0.45;
+
+/** Whether 'auto' without the addon should hand this call to the workers. */
+export function workersPay(inlineNs: number, threads: number, copied: number): boolean {
+  return threads > 1 && inlineNs * (1 - 1 / threads) >= WORKERS_MIN_SAVING_NS + COPY_NS_PER_BYTE * copied;
+}
 
 export interface Call<J extends object, P, R> {
   fn: string;
@@ -21,7 +32,7 @@ export interface Call<J extends object, P, R> {
   nativeResult: (value: unknown) => R;
 }
 
-function backendFor(fn: string, opts: CheckedOptions, work: number, sync: boolean): BackendName {
+function backendFor<J extends object>(fn: string, opts: CheckedOptions, kernel: JsKernel<J, unknown, unknown>, job: J, sync: boolean): BackendName {
   const { addon } = native();
   switch (opts.backend) {
     case 'native':
@@ -34,12 +45,12 @@ function backendFor(fn: string, opts: CheckedOptions, work: number, sync: boolea
     default:
       if (addon) return 'native';
       noticeFallback();
-      return !sync && opts.threads > 1 && work >= WORKERS_MIN_WORK ? 'workers' : 'js';
+      return !sync && workersPay(kernel.work(job), opts.threads, copiedBytes(job)) ? 'workers' : 'js';
   }
 }
 
 export function runSync<J extends object, P, R>(call: Call<J, P, R>, opts: CheckedOptions): R {
-  const backend = backendFor(call.fn, opts, call.kernel.work(call.job), true);
+  const backend = backendFor(call.fn, opts, call.kernel, call.job, true);
   if (backend === 'native') return call.nativeResult(call.native(native().addon!, false, 0, opts.threads));
   return runJsSync(call.kernel, call.job);
 }
@@ -70,7 +81,7 @@ export async function runAsync<J extends object, P, R>(call: Call<J, P, R>, opts
   const { signal } = opts;
   const onAbort = () => abortError(call.fn, signal?.reason);
   if (signal?.aborted) throw onAbort();
-  const backend = backendFor(call.fn, opts, call.kernel.work(call.job), false);
+  const backend = backendFor(call.fn, opts, call.kernel, call.job, false);
   if (backend === 'js') return runJsAsync(call.kernel, call.job, signal, onAbort);
   if (backend === 'workers') {
     try {

@@ -105,15 +105,23 @@ function withdraw(msg: TaskMessage): void {
   }
 }
 
-const isShared = (v: unknown): v is ArrayBufferView =>
-  ArrayBuffer.isView(v) && v.buffer instanceof SharedArrayBuffer;
+/** A TypedArray that workers cannot see in place: it is copied to shared memory for the call. */
+const needsCopy = (v: unknown): v is Uint8Array =>
+  ArrayBuffer.isView(v) && !(v instanceof DataView) && !(v.buffer instanceof SharedArrayBuffer);
+
+/** Bytes a call on `job` copies into (and back out of) shared memory. */
+export function copiedBytes(job: object): number {
+  let bytes = 0;
+  for (const value of Object.values(job)) if (needsCopy(value)) bytes += value.byteLength;
+  return bytes;
+}
 
 /** The job with every TypedArray on shared memory, and how to copy outputs back. */
 function share<J extends object>(job: J, outputs: readonly (keyof J)[]): { shared: J; copyBack: () => void } {
   const shared = { ...job } as Record<string, unknown>;
   for (const [key, value] of Object.entries(job)) {
-    if (!ArrayBuffer.isView(value) || isShared(value) || (value as object) instanceof DataView) continue;
-    const src = value as unknown as Uint8Array;
+    if (!needsCopy(value)) continue;
+    const src = value;
     const Kind = src.constructor as { new (b: SharedArrayBuffer): Uint8Array };
     const copy = new Kind(new SharedArrayBuffer(src.byteLength));
     copy.set(src);

@@ -14,7 +14,7 @@ export interface JsKernel<J, P, R> {
   merge(job: J, parts: P[]): R;
   /** Arrays of the job that the kernel writes: copied back when a worker got a copy. */
   readonly outputs: readonly (keyof J)[];
-  /** Rough element-operations count, for choosing inline versus workers. */
+  /** Estimated nanoseconds the job takes inline on one thread, for choosing inline versus workers. */
   work(job: J): number;
 }
 
