@@ -1,0 +1,40 @@
+// Async calls on the native backend: one too small to be worth a thread wake-up runs at once
+// on the calling thread (its promise is still async); a larger one goes to the job runner.
+// Observed through the addon's count of pending jobs, with the package and its loader
+// required as one module instance.
+import { createRequire } from 'node:module';
+import { describe, expect, it } from 'vitest';
+import { nativeLoaded } from './helpers/backends.js';
+import { TOL_F64, gemmVectorCheck, randomFill } from './helpers/reference.js';
+
+const require = createRequire(import.meta.url);
+const ck = require('../dist/index.js') as typeof import('../dist/index.js');
+const loader = require('../dist/backends/native.js') as { native(): { addon?: { info(): { pending: number } } } };
+
+const square = (n: number, seed: number) => ({ data: randomFill(new Float64Array(n * n), seed), rows: n, cols: n });
+const wrong = (x: { data: Float64Array; rows: number }, c: Float64Array) =>
+  gemmVectorCheck({ layout: 'row-major', transA: false, transB: false, m: x.rows, n: x.rows, k: x.rows, alpha: 1, beta: 0,
+    a: x.data, lda: x.rows, b: x.data, ldb: x.rows, c: new Float64Array(c.length), ldc: x.rows }, c, TOL_F64);
+
+describe.runIf(nativeLoaded())('async calls on the native backend', () => {
+  it('run a tiny call inline and queue a large one, both correct and both still async', async () => {
+    const pending = () => loader.native().addon!.info().pending;
+    expect(pending()).toBe(0);
+    const tinyIn = square(16, 1), bigIn = square(300, 2);
+    let settled = false;
+    const tiny = ck.matmul(tinyIn, tinyIn, { backend: 'native' }).then((r) => ((settled = true), r));
+    expect(pending(), 'the tiny call did not go to the job runner').toBe(0);
+    expect(settled, 'its promise settles later, as any promise').toBe(false);
+    const big = ck.matmul(bigIn, bigIn, { backend: 'native' });
+    expect(pending(), 'the large call did').toBe(1);
+    const [t, b] = await Promise.all([tiny, big]);
+    expect(wrong(tinyIn, t.data as Float64Array)).toEqual([]);
+    expect(wrong(bigIn, b.data as Float64Array)).toEqual([]);
+    expect(pending()).toBe(0);
+  });
+
+  it('still rejects a tiny call whose signal is already aborted', async () => {
+    const x = square(4, 3);
+    await expect(ck.matmul(x, x, { backend: 'native', signal: AbortSignal.abort() })).rejects.toMatchObject({ name: 'AbortError' });
+  });
+});
