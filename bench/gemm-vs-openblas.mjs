@@ -148,6 +148,14 @@ const info = ck.info();
 console.log(`corekernels ${info.version}, native ${info.native.loaded ? `${info.native.isa} (${info.native.build})` : 'not loaded'}, ` +
   `threads ${info.threads}; ${ROUNDS} alternating rounds per case, ~${BATCH_SECONDS}s batches; GF/s = GFLOP/s, ratio = ours / OpenBLAS speed\n`);
 
+// Warm both sides up before the first timed case (pool threads, page faults, the peer's
+// start-up): without it the first case of a run came out up to 40% low.
+{
+  const q = { dtype: 'f64', threads: Math.max(...THREADS), m: 256, n: 256, k: 256 };
+  const ours = oursFor(q), p = peer(q.threads);
+  for (let r = 0; r < 3; r++) { oursSeconds(ours, 200); await p.seconds({ ...q, reps: 200 }); }
+}
+
 const n2048 = {};
 if (ONLY.has('square') || ONLY.has('peak')) {
   for (const threads of THREADS) {

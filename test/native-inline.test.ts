@@ -5,6 +5,7 @@
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
 import { nativeLoaded } from './helpers/backends.js';
+import { describeExit, lastJson, runScript } from './helpers/child.js';
 import { TOL_F64, gemmVectorCheck, randomFill } from './helpers/reference.js';
 
 const require = createRequire(import.meta.url);
@@ -36,5 +37,25 @@ describe.runIf(nativeLoaded())('async calls on the native backend', () => {
   it('still rejects a tiny call whose signal is already aborted', async () => {
     const x = square(4, 3);
     await expect(ck.matmul(x, x, { backend: 'native', signal: AbortSignal.abort() })).rejects.toMatchObject({ name: 'AbortError' });
+  });
+});
+
+describe.runIf(nativeLoaded())('the native pool when idle', () => {
+  it('spins only briefly after work: an idle process uses next to no CPU', async () => {
+    const r = await runScript(`
+      const ck = require(P);
+      const a = ck.matrix(Float64Array, 400, 400);
+      (async () => {
+        for (let i = 0; i < 5; i++) { ck.matmulSync(a, a, { threads: 2 }); await ck.matmul(a, a, { threads: 2 }); }
+        await new Promise((r) => setTimeout(r, 20)); // past any spin after the last region
+        const before = process.cpuUsage();
+        await new Promise((r) => setTimeout(r, 300));
+        const used = process.cpuUsage(before);
+        console.log(JSON.stringify({ cpuMs: (used.user + used.system) / 1000 }));
+      })();`, { env: { COREKERNELS_THREADS: '2' } });
+    expect(r.code, describeExit(r)).toBe(0);
+    const { cpuMs } = lastJson(r) as { cpuMs: number };
+    console.log(`[figure] CPU used by an idle process over 300 ms after multi-threaded calls: ${cpuMs.toFixed(1)} ms`);
+    expect(cpuMs, 'CPU ms used while idle for 300 ms').toBeLessThan(30);
   });
 });

@@ -1,5 +1,6 @@
 #include "pool.h"
 
+#include <chrono>
 #include <condition_variable>
 #include <mutex>
 #include <system_error>
@@ -16,7 +17,35 @@ struct Pool {
   std::vector<Region*> regions;     // regions that may still take helpers
   std::vector<std::thread> threads;
   bool stopping = false;
+  // Bumped each time a region is listed, so that a spinning helper (helper_main) sees new
+  // work without taking the lock.
+  std::atomic<uint64_t> listed_regions{0};
 };
+
+// How long a helper that just finished work watches for the next region before it sleeps.
+// Waking a sleeping thread costs ~40-80 us on a VM, which a multiply of a few hundred
+// microseconds pays at every region (one or more per call), while OpenBLAS's threads spin.
+// Bounded, and only right after work, so an idle pool still sleeps.
+constexpr std::chrono::microseconds kSpinAfterWork{100};
+
+inline void cpu_relax() {
+#if defined(__x86_64__) || defined(__i386__)
+  __builtin_ia32_pause();
+#elif defined(__aarch64__)
+  asm volatile("yield");
+#endif
+}
+
+// Returns once a region newer than `seen` is listed or kSpinAfterWork has passed; the caller
+// then looks under the lock (for stopping, too).
+void spin_for_work(const Pool& p, uint64_t seen) {
+  const auto until = std::chrono::steady_clock::now() + kSpinAfterWork;
+  for (unsigned i = 1;; ++i) {
+    if (p.listed_regions.load(std::memory_order_acquire) != seen) return;
+    cpu_relax();
+    if (i % 64 == 0 && std::chrono::steady_clock::now() >= until) return;
+  }
+}
 
 // Created on first use and freed by pool_shutdown() when the last environment goes (the
 // addon may then be unloaded). Never a static object: process.exit() runs static
@@ -88,13 +117,22 @@ Region* pick(Pool& p) {
 
 void helper_main(Pool& p) {
   std::unique_lock<std::mutex> lk(p.mu);
+  bool just_worked = false;
   for (;;) {
     Region* r = nullptr;
-    p.work_cv.wait(lk, [&] { return p.stopping || (r = pick(p)) != nullptr; });
+    const auto ready = [&] { return p.stopping || (r = pick(p)) != nullptr; };
+    if (just_worked && !ready()) {
+      const uint64_t seen = p.listed_regions.load(std::memory_order_acquire);
+      lk.unlock();
+      spin_for_work(p, seen);
+      lk.lock();
+    }
+    p.work_cv.wait(lk, ready);
     if (p.stopping) return;
     ++r->helpers_active;
     lk.unlock();
     work_on(p, *r);
+    just_worked = true;
     lk.lock();
     if (--r->helpers_active == 0) p.done_cv.notify_all();
   }
@@ -121,6 +159,7 @@ void run_region(Region& r) {
     grow(p, r.helpers_allowed);
     p.regions.push_back(&r);
     r.listed = true;
+    p.listed_regions.fetch_add(1, std::memory_order_release);
   }
   p.work_cv.notify_all();
   work_on(p, r);
