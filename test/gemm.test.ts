@@ -124,6 +124,23 @@ describe.each(backends())('gemm on the %s backend', (backend) => {
     expect(Array.from(c)).toEqual([58, 64, 139, 154]);
   });
 
+  it('with beta = 0 writes exactly the m x n block of C: elements after it keep their values', async () => {
+    // A C longer than m·n, with no padding between rows: the workers backend must not take
+    // "beta = 0 overwrites C" to mean the whole array.
+    for (const extraC of [0, 5]) {
+      const p: GemmParams = {
+        dtype: 'f64', layout: 'row-major', transA: false, transB: false, m: 150, n: 140, k: 90, alpha: 1, beta: 0,
+        padA: 0, padB: 0, padC: 0, extraA: 0, extraB: 0, extraC, offA: 0, offB: 0, offC: 0, seed: 7,
+        explicitLd: false, omitDefaults: true, shared: 0,
+      };
+      const cs = buildGemmCase(p);
+      const tail = Array.from(cs.args.c.subarray(p.m * p.n));
+      await ck.gemm(cs.args as any, { backend });
+      expect(gemmVectorCheck(cs.ref, cs.args.c, TOL_F64)).toEqual([]);
+      expect(Array.from(cs.args.c.subarray(p.m * p.n)).map(String), 'the elements after C').toEqual(tail.map(String));
+    }
+  });
+
   for (const dtype of ['f64', 'f32'] as const) {
     it(`is correct on a large ${dtype} problem (random-vector check) with transposes, padding and beta`, async () => {
       for (const layout of ['row-major', 'col-major'] as const) {

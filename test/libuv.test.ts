@@ -147,7 +147,7 @@ describe.skipIf(!nativeLoaded())('the libuv threadpool stays free while 32 large
 function loadFor(backend: Backend): { matmulN: number; matmuls: number; countLen: number } {
   // native: 8 x 1500³ is ~54 GFLOP, a third of a second even for AVX-512 on both cores.
   if (backend === 'native') return { matmulN: 1500, matmuls: 8, countLen: 1 << 23 };
-  if (backend === 'workers') return { matmulN: 420, matmuls: 4, countLen: 1 << 22 };
+  if (backend === 'workers') return { matmulN: 480, matmuls: 6, countLen: 1 << 22 };
   return { matmulN: 500, matmuls: 4, countLen: 1 << 23 };
 }
 

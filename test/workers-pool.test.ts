@@ -7,7 +7,7 @@
 // package and the hooks are loaded with Node's own require so that they are one module
 // instance (the test checks that they are).
 import { describe, expect, it } from 'vitest';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { TOL_F64, gemmVectorCheck, randomFill, refCount } from './helpers/reference.js';
@@ -90,6 +90,19 @@ describe('the workers pool', () => {
     expect(pool.workerCount(), 'pool back to full size').toBe(ck.threads());
     // the long call itself now succeeds too
     expect(productCheck(x, (await ck.matmul(x, x, { backend })).data as Float64Array)).toEqual([]);
+  });
+
+  it.runIf(existsSync('/proc/thread-self'))("runs its threads below the event loop's priority (Linux: nice 10)", async () => {
+    const nice = () => new Map(readdirSync('/proc/self/task').map((tid) => {
+      const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+      return [tid, Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16])] as const;
+    }));
+    const before = nice();
+    await ck.countInRange(ck.shared(Float64Array, 1 << 20), 0, 1, { backend, threads: ck.threads() });
+    const added = [...nice()].filter(([tid]) => !before.has(tid)).map(([, n]) => n);
+    const mine = Number(readFileSync('/proc/thread-self/stat', 'utf8').split(') ')[1].split(' ')[16]);
+    const workers = [...nice()].filter(([, n]) => n === mine + 10);
+    expect(workers.length, `threads at nice ${mine + 10} (new threads: ${added.join(', ')})`).toBeGreaterThanOrEqual(pool.workerCount());
   });
 
   it("a call failing on a worker thread carries its caller's stack", async () => {

@@ -60,6 +60,7 @@ const rowsPerTile = (job: CountByRowJob) => Math.max(1, Math.floor(ELEMENTS_PER_
 export const countByRowKernel: JsKernel<CountByRowJob, void, void> = {
   name: 'countByRow',
   outputs: ['out'],
+  overwrites: () => ['out'],
   tiles: (job) => Math.ceil(job.rows / rowsPerTile(job)),
   run(job, t0, t1) {
     const per = rowsPerTile(job);

@@ -92,6 +92,9 @@ function microKernel(job: GemmJob, ap: Float64Array, bp: Float64Array, q: number
 export const gemmKernel: JsKernel<GemmJob, void, void> = {
   name: 'gemm',
   outputs: ['c'],
+  // beta = 0 never reads C, but only a C with no gaps between rows (ldc = n) and nothing
+  // past its last row is written in full.
+  overwrites: (job) => (job.beta === 0 && job.ldc === job.n && job.c.length === job.m * job.n ? ['c'] : []),
   prepare(job) {
     if (job.k === 0 || job.n === 0 || job.m === 0 || job.alpha === 0) return job;
     return { ...job, packedB: packB(job) };

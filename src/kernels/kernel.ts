@@ -14,6 +14,8 @@ export interface JsKernel<J, P, R> {
   merge(job: J, parts: P[]): R;
   /** Arrays of the job that the kernel writes: copied back when a worker got a copy. */
   readonly outputs: readonly (keyof J)[];
+  /** Outputs whose every element the kernel writes without reading: a worker's copy need not be filled first. */
+  overwrites?(job: J): readonly (keyof J)[];
   /** Estimated nanoseconds the job takes inline on one thread, for choosing inline versus workers. */
   work(job: J): number;
 }
