@@ -36,8 +36,8 @@ export interface Call<J extends object, P, R> {
 
 // An async call this small runs on the calling thread: handing it to the job runner costs a
 // thread wake-up (~80 us on a VM) that dwarfs it (an async 64x64 f64 matmul took 91 us
-// through the runner, 12 us inline). 50 us holds the event loop no longer than a GC pause.
-const NATIVE_INLINE_NS = 50_000;
+// through the runner, 9 us inline). 100 us holds the event loop no longer than a minor GC.
+const NATIVE_INLINE_NS = 100_000;
 
 function backendFor<J extends object>(fn: string, opts: CheckedOptions, kernel: JsKernel<J, unknown, unknown>, job: J, sync: boolean): BackendName {
   const { addon } = native();

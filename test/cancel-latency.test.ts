@@ -104,8 +104,8 @@ describe.each(cases.filter((c) => backends().includes(c.backend)))('cancellation
 
     // Big enough to be queued: smaller async calls run at once on the calling thread
     // (dispatch.ts, NATIVE_INLINE_NS) and never wait behind the long one.
-    const small = square(128, 603);
-    const rows = 2000;
+    const small = square(192, 603);
+    const rows = 4000;
     const counts = { data: new Uint8Array(640 * rows).map((_, i) => i % 7), rows, cols: 640 };
     const N = 12;
     const outs: (Float64Array | Uint32Array)[] = [];
@@ -117,13 +117,13 @@ describe.each(cases.filter((c) => backends().includes(c.backend)))('cancellation
       controllers.push(ac);
       let p: Promise<unknown>;
       if (i % 3 === 0) {
-        const out = f64(128 * 128).fill(SENTINEL);
+        const out = f64(192 * 192).fill(SENTINEL);
         outs.push(out);
         p = ck.matmul(small, small, { backend, signal: ac.signal, out: out as Float64Array });
       } else if (i % 3 === 1) {
-        const c = f64(128 * 128).fill(SENTINEL);
+        const c = f64(192 * 192).fill(SENTINEL);
         outs.push(c);
-        p = ck.gemm({ m: 128, n: 128, k: 128, a: small.data, b: small.data, c: c as Float64Array, beta: 0 }, { backend, signal: ac.signal });
+        p = ck.gemm({ m: 192, n: 192, k: 192, a: small.data, b: small.data, c: c as Float64Array, beta: 0 }, { backend, signal: ac.signal });
       } else {
         const out = u32(rows).fill(SENTINEL_U32);
         outs.push(out);
