@@ -16,28 +16,16 @@
 import { describe, expect, it } from 'vitest';
 import * as ck from '../dist/index.js';
 import { backends, type Backend } from './helpers/backends.js';
-import { TOL_F64, gemmVectorCheck, randomFill } from './helpers/reference.js';
+import { randomSquare as square, squareProductCheck as productCheck } from './helpers/reference.js';
 
 /** Issue 5: abort() to rejection within 50 ms. */
 const CANCEL_LIMIT_MS = 50;
 
 const cases: { backend: Backend; n: number; next: number; long: number }[] = [
-  { backend: 'native', n: 4096, next: 1024, long: 1500 },
+  { backend: 'native', n: 4096, next: 1024, long: 2000 },
   { backend: 'workers', n: 1024, next: 512, long: 600 },
 ];
 
-function square(n: number, seed: number) {
-  return { data: randomFill(new Float64Array(n * n), seed), rows: n, cols: n };
-}
-
-function productCheck(x: { data: Float64Array; rows: number }, c: Float64Array): string[] {
-  const n = x.rows;
-  return gemmVectorCheck(
-    { layout: 'row-major', transA: false, transB: false, m: n, n, k: n, alpha: 1, beta: 0, a: x.data, lda: n, b: x.data, ldb: n, c: new Float64Array(n * n), ldc: n },
-    c,
-    TOL_F64,
-  );
-}
 
 function expectAbortError(err: unknown) {
   expect(err, String(err)).toBeInstanceOf(DOMException);
@@ -94,6 +82,12 @@ describe.each(cases.filter((c) => backends().includes(c.backend)))('cancellation
     const SENTINEL = -12345.5;
     const SENTINEL_U32 = 0xdeadbeef;
 
+    // Big enough to be queued: smaller async calls run at once on the calling thread
+    // (dispatch.ts, NATIVE_INLINE_NS) and never wait behind the long one. Made before the
+    // long call starts, so that building them does not eat into its run time.
+    const small = square(192, 603);
+    const rows = 4000;
+    const counts = { data: new Uint8Array(640 * rows).map((_, i) => i % 7), rows, cols: 640 };
     const big = square(long, 602);
     let longDone = false;
     const t0 = performance.now();
@@ -102,11 +96,6 @@ describe.each(cases.filter((c) => backends().includes(c.backend)))('cancellation
       return r;
     });
 
-    // Big enough to be queued: smaller async calls run at once on the calling thread
-    // (dispatch.ts, NATIVE_INLINE_NS) and never wait behind the long one.
-    const small = square(192, 603);
-    const rows = 4000;
-    const counts = { data: new Uint8Array(640 * rows).map((_, i) => i % 7), rows, cols: 640 };
     const N = 12;
     const outs: (Float64Array | Uint32Array)[] = [];
     const controllers: AbortController[] = [];

@@ -6,16 +6,12 @@ import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
 import { nativeLoaded } from './helpers/backends.js';
 import { describeExit, lastJson, runScript } from './helpers/child.js';
-import { TOL_F64, gemmVectorCheck, randomFill } from './helpers/reference.js';
+import { randomSquare as square, squareProductCheck as wrong } from './helpers/reference.js';
 
 const require = createRequire(import.meta.url);
 const ck = require('../dist/index.js') as typeof import('../dist/index.js');
 const loader = require('../dist/backends/native.js') as { native(): { addon?: { info(): { pending: number } } } };
 
-const square = (n: number, seed: number) => ({ data: randomFill(new Float64Array(n * n), seed), rows: n, cols: n });
-const wrong = (x: { data: Float64Array; rows: number }, c: Float64Array) =>
-  gemmVectorCheck({ layout: 'row-major', transA: false, transB: false, m: x.rows, n: x.rows, k: x.rows, alpha: 1, beta: 0,
-    a: x.data, lda: x.rows, b: x.data, ldb: x.rows, c: new Float64Array(c.length), ldc: x.rows }, c, TOL_F64);
 
 describe.runIf(nativeLoaded())('async calls on the native backend', () => {
   it('run a tiny call inline and queue a large one, both correct and both still async', async () => {

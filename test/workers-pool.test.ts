@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { TOL_F64, gemmVectorCheck, randomFill, refCount } from './helpers/reference.js';
+import { refCount, randomSquare as square, squareProductCheck as productCheck } from './helpers/reference.js';
 import { describeExit, lastJson, runScript } from './helpers/child.js';
 
 const require = createRequire(import.meta.url);
@@ -19,18 +19,6 @@ const pool = require('../dist/backends/workers.js') as { killOneWorker(): boolea
 
 const backend = 'workers' as const;
 
-function square(n: number, seed: number) {
-  return { data: randomFill(new Float64Array(n * n), seed), rows: n, cols: n };
-}
-
-function productCheck(x: { data: Float64Array; rows: number }, c: Float64Array): string[] {
-  const n = x.rows;
-  return gemmVectorCheck(
-    { layout: 'row-major', transA: false, transB: false, m: n, n, k: n, alpha: 1, beta: 0, a: x.data, lda: n, b: x.data, ldb: n, c: new Float64Array(n * n), ldc: n },
-    c,
-    TOL_F64,
-  );
-}
 
 /** Every kernel on the workers backend, checked; resolves to a list of problems. */
 async function everyKernelWorks(seed: number): Promise<string[]> {

@@ -320,3 +320,18 @@ export function nextUp(x: number): number {
 export function nextDown(x: number): number {
   return -nextUp(-x);
 }
+
+/** A random n×n float64 matrix (for tests that multiply it by itself). */
+export function randomSquare(n: number, seed: number): { data: Float64Array; rows: number; cols: number } {
+  return { data: randomFill(new Float64Array(n * n), seed), rows: n, cols: n };
+}
+
+/** Problems with c as x·x (random-vector check); empty when c is right. */
+export function squareProductCheck(x: { data: Float64Array; rows: number }, c: Float64Array): string[] {
+  const n = x.rows;
+  return gemmVectorCheck(
+    { layout: 'row-major', transA: false, transB: false, m: n, n, k: n, alpha: 1, beta: 0, a: x.data, lda: n, b: x.data, ldb: n, c: new Float64Array(n * n), ldc: n },
+    c,
+    TOL_F64,
+  );
+}
