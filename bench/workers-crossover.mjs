@@ -1,6 +1,6 @@
 // Where the workers backend starts to beat running the JS kernel inline: both measured side
 // by side (A B A B) over growing sizes; the first size where workers win is the crossover
-// that dispatch.ts's WORKERS_MIN_WORK should sit near. Usage: node bench/workers-crossover.mjs
+// that dispatch.ts's cost model (WORKERS_MIN_SAVING_NS) is fitted to. Usage: node bench/workers-crossover.mjs
 import { createRequire } from 'node:module';
 const ck = createRequire(import.meta.url)('../dist/index.js');
 

@@ -89,7 +89,7 @@ function prepareByRow(fn: string, m: unknown, lo: unknown, hi: unknown, opts: (R
     fn, kernel: countByRowKernel, job,
     native: (addon: Addon, async, id, threads) => addon.countByRow(async, id, threads, data, rows, cols, job.lo, job.hi, out),
     nativeResult: () => undefined,
-    nativeNs: NATIVE_NS_PER_BYTE * data.byteLength,
+    nativeNs: NATIVE_NS_PER_BYTE * rows * cols * data.BYTES_PER_ELEMENT, // data may be longer than the matrix
   };
   return { o, out, call: r && rows > 0 ? call : undefined };
 }

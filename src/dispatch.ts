@@ -18,7 +18,7 @@ const WORKERS_MIN_SAVING_NS = 400_000;
 const COPY_NS_PER_BYTE = 0.45;
 
 /** Whether 'auto' without the addon should hand this call to the workers. */
-export function workersPay(inlineNs: number, threads: number, copied: number): boolean {
+function workersPay(inlineNs: number, threads: number, copied: number): boolean {
   return threads > 1 && inlineNs * (1 - 1 / threads) >= WORKERS_MIN_SAVING_NS + COPY_NS_PER_BYTE * copied;
 }
 

@@ -5,8 +5,8 @@
 // it is not zeroed (validate.ts allocate() zeroes the results that need it).
 import { markAsUntransferable } from 'node:worker_threads';
 
-export const SLAB_BYTES = 64 * 1024;
-export const MAX_POOLED_BYTES = 8 * 1024;
+const SLAB_BYTES = 64 * 1024;
+const MAX_POOLED_BYTES = 8 * 1024;
 // A cache line: results written by different threads at once never share one.
 const ALIGN = 64;
 

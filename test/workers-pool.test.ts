@@ -93,6 +93,23 @@ describe('the workers pool', () => {
     expect(workers.length, `threads at nice ${mine + 10} (new threads: ${added.join(', ')})`).toBeGreaterThanOrEqual(pool.workerCount());
   });
 
+  it('copies a large plain input in slices: an abort during the copy rejects the call, and the loop keeps turning', async () => {
+    const data = new Float64Array(6 << 20).fill(1); // 48 MB, not shared: copied in 4 MiB slices
+    const ac = new AbortController();
+    const call = ck.countInRange(data, 0, 2, { backend, signal: ac.signal }).then(() => 'resolved' as unknown, (e: unknown) => e);
+    await new Promise((r) => setImmediate(r)); // after the first slice
+    ac.abort();
+    const err = await call;
+    expect(err).toBeInstanceOf(DOMException);
+    expect((err as DOMException).name).toBe('AbortError');
+    // unaborted, the same call is right, and the loop kept turning while it copied
+    let turns = 0;
+    const loop = setInterval(() => turns++, 0);
+    expect(await ck.countInRange(data, 0, 2, { backend })).toBe(data.length);
+    clearInterval(loop);
+    expect(turns, 'timer turns during a 48 MB copy and count').toBeGreaterThan(0);
+  });
+
   it("a call failing on a worker thread carries its caller's stack", async () => {
     const x = square(700, 703);
     await ck.matmul(square(8, 1), square(8, 1), { backend }); // pool started

@@ -13,7 +13,7 @@ export interface TaskMessage {
   slot: number;
 }
 
-const control = (workerData as { control: Int32Array; nice: number }).control;
+const { control, nice } = workerData as { control: Int32Array; nice: number };
 
 // Below the event loop's thread: with as many workers as cores, the scheduler would give
 // the main thread only an equal share of a core, and every copy or callback it runs while
@@ -28,7 +28,7 @@ function lowerPriority(nice: number): void {
     // not Linux, or not permitted: normal priority
   }
 }
-lowerPriority((workerData as { nice: number }).nice);
+lowerPriority(nice);
 export type ReplyMessage = { ok: true; parts: [number, unknown][] } | { ok: false; error: string };
 
 parentPort!.on('message', (msg: TaskMessage) => {

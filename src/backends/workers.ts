@@ -125,47 +125,54 @@ export function copiedBytes(job: object): number {
 // input (32 MB: ~15 ms) never holds the loop in one piece.
 const COPY_SLICE_BYTES = 4 << 20;
 
-async function copyInSlices(dst: Uint8Array, src: Uint8Array, checkAbort: () => void): Promise<void> {
-  const step = Math.max(1, Math.floor(COPY_SLICE_BYTES / src.BYTES_PER_ELEMENT));
-  for (let i = 0; i < src.length; i += step) {
-    if (i > 0) {
-      await yieldToLoop();
-      checkAbort();
-    }
-    dst.set(src.subarray(i, i + step), i);
+/**
+ * dst.set(src): at once (no await) up to one slice, which keeps every small call's number
+ * of awaits the same, so calls reach the pool's queue in the order they were made; larger
+ * copies return a promise that copies slice by slice, checking for an abort between slices.
+ */
+function copyInto(dst: Uint8Array, src: Uint8Array, checkAbort: () => void): Promise<void> | undefined {
+  if (src.byteLength <= COPY_SLICE_BYTES) {
+    dst.set(src);
+    return undefined;
   }
+  return (async () => {
+    const step = Math.max(1, Math.floor(COPY_SLICE_BYTES / src.BYTES_PER_ELEMENT));
+    for (let i = 0; i < src.length; i += step) {
+      if (i > 0) {
+        await yieldToLoop();
+        checkAbort();
+      }
+      dst.set(src.subarray(i, i + step), i);
+    }
+  })();
 }
 
-/**
- * The job with every TypedArray on shared memory, and how to copy outputs back. Small copies
- * are made without awaiting, so that every call reaches the pool's queue after the same
- * number of turns and calls are queued in the order they were made.
- */
+/** The job with every TypedArray on shared memory, and how to copy outputs back. */
 async function share<J extends object>(job: J, outputs: readonly (keyof J)[], overwritten: readonly (keyof J)[],
   checkAbort: () => void): Promise<{ shared: J; copyBack: () => Promise<void> }> {
   const shared = { ...job } as Record<string, unknown>;
   const copies = new Map<Uint8Array, Uint8Array>(); // one copy of an array passed twice (A·A)
   for (const [key, value] of Object.entries(job)) {
     if (!needsCopy(value)) continue;
-    const again = copies.get(value);
-    if (again !== undefined && !overwritten.includes(key as keyof J)) {
+    const fill = !overwritten.includes(key as keyof J);
+    const again = fill ? copies.get(value) : undefined;
+    if (again !== undefined) {
       shared[key] = again;
       continue;
     }
     const Kind = value.constructor as { new (b: SharedArrayBuffer): Uint8Array };
     const copy = new Kind(new SharedArrayBuffer(value.byteLength));
     shared[key] = copy;
-    if (overwritten.includes(key as keyof J)) continue;
+    if (!fill) continue;
     copies.set(value, copy);
-    if (value.byteLength <= COPY_SLICE_BYTES) copy.set(value);
-    else await copyInSlices(copy, value, checkAbort);
+    const slices = copyInto(copy, value, checkAbort);
+    if (slices) await slices; // never `await undefined`: that would be a turn too
   }
   const copyBack = async () => {
     for (const key of outputs) {
       const dst = job[key] as unknown as Uint8Array, src = shared[key as string] as Uint8Array;
-      if (src === dst) continue;
-      if (src.byteLength <= COPY_SLICE_BYTES) dst.set(src);
-      else await copyInSlices(dst, src, () => {});
+      const slices = src === dst ? undefined : copyInto(dst, src, () => {});
+      if (slices) await slices;
     }
   };
   return { shared: shared as J, copyBack };

@@ -61,8 +61,8 @@ inline size_t cell_bin(const T* lower, size_t nbins, const CellIndex& c, T x) {
   return b;
 }
 
-// Calls body(counters) with the scratch's interleaved counter copies as a compile-time
-// count C (the loops below unroll by it): one of kCopyCounts, else 1.
+// Calls body(C, counters) with the scratch's interleaved counter copies, their number C a
+// compile-time constant (8, 4, else 1) so that the loops below unroll by it.
 template <class Body>
 inline void with_copies(const HistScratch& s, Body body) {
   auto run = [&](auto c) {
