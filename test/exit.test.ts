@@ -9,7 +9,7 @@
 // times each backend and call shape on its own and covers process.exit() mid-kernel.
 import { describe, expect, it } from 'vitest';
 import { backends, nativeLoaded, type Backend } from './helpers/backends.js';
-import { describeExit, lastJson, runScript, type ChildResult } from './helpers/child.js';
+import { lastJson, runScript, type ChildResult, expectExit } from './helpers/child.js';
 
 /** Node starts in ~50 ms; a script doing one small call must be gone well within this. */
 const ONE_CALL_WALL_MS = 2000;
@@ -21,9 +21,7 @@ const EXIT_CALL_TO_GONE_MS = 1000;
 const CRASH = /FATAL|Assertion|Segmentation|terminate called|core dumped|Aborted|libc\+\+abi/;
 
 function expectCleanExit(r: ChildResult, code: number) {
-  expect(r.timedOut, describeExit(r)).toBe(false);
-  expect(r.signal, describeExit(r)).toBeNull();
-  expect(r.code, describeExit(r)).toBe(code);
+  expectExit(r, code);
   expect(r.stderr, 'stderr of the child').not.toMatch(CRASH);
 }
 

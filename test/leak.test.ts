@@ -16,7 +16,7 @@
 // one 128 KB array per five large calls (25 MB in all) moves it by 30 MB.
 import { describe, expect, it } from 'vitest';
 import { nativeLoaded } from './helpers/backends.js';
-import { describeExit, lastJson, runScript } from './helpers/child.js';
+import { lastJson, runScript, expectExit } from './helpers/child.js';
 
 /** Issue 5: RSS within 20 MB of where it settled after the first thousand calls. */
 const RSS_LIMIT_MB = 20;
@@ -184,9 +184,7 @@ async function batch(b) {
 describe.skipIf(!nativeLoaded())('memory over many native calls', () => {
   it(`100,000 small and 1,000 large calls leave RSS within ${RSS_LIMIT_MB} MB of where it settled after the first thousand`, async () => {
     const r = await runScript(SCRIPT, { nodeFlags: ['--expose-gc'], timeoutMs: 120_000, env: { MALLOC_MMAP_THRESHOLD_: '131072' } });
-    expect(r.timedOut, describeExit(r)).toBe(false);
-    expect(r.signal, describeExit(r)).toBeNull();
-    expect(r.code, describeExit(r)).toBe(0);
+    expectExit(r);
     const j = lastJson(r);
     console.log(
       `[figure] leak: ${j.calls} calls (${j.small} small, ${j.large} large, ${j.aborted} aborted, ${j.refused} refused) in ${(j.ms / 1000).toFixed(1)} s; ` +

@@ -8,7 +8,7 @@
 // Sync), and 4 terminated together while the main thread has a native call in flight.
 import { describe, expect, it } from 'vitest';
 import { nativeLoaded } from './helpers/backends.js';
-import { describeExit, lastJson, runScript } from './helpers/child.js';
+import { lastJson, runScript, expectExit } from './helpers/child.js';
 
 /** After its last line of output a child must be gone within this (ms). */
 const EXIT_AFTER_WORK_MS = 3000;
@@ -128,9 +128,7 @@ describe.skipIf(!nativeLoaded())('the addon in worker_threads', () => {
         console.log(JSON.stringify({ main, results, exitCodes, ms: performance.now() - t0 }));
       })().catch((e) => { console.error(e); process.exitCode = 3; });`;
     const r = await runScript(code, { timeoutMs: 60000 });
-    expect(r.timedOut, describeExit(r)).toBe(false);
-    expect(r.signal, describeExit(r)).toBeNull();
-    expect(r.code, describeExit(r)).toBe(0);
+    expectExit(r);
     const j = lastJson(r);
     expect(j.main.problems).toEqual([]);
     expect(j.results).toHaveLength(4);
@@ -186,9 +184,7 @@ describe.skipIf(!nativeLoaded())('the addon in worker_threads', () => {
         console.log(JSON.stringify({ rounds }));
       })().catch((e) => { console.error(e); process.exitCode = 3; });`;
     const r = await runScript(code, { timeoutMs: 60000 });
-    expect(r.timedOut, describeExit(r)).toBe(false);
-    expect(r.signal, describeExit(r)).toBeNull();
-    expect(r.code, describeExit(r)).toBe(0);
+    expectExit(r);
     const j = lastJson(r);
     expect(j.rounds).toHaveLength(3);
     for (const round of j.rounds) {

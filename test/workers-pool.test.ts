@@ -11,7 +11,7 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { refCount, randomSquare as square, squareProductCheck as productCheck } from './helpers/reference.js';
-import { describeExit, lastJson, runScript } from './helpers/child.js';
+import { lastJson, runScript, expectExit } from './helpers/child.js';
 
 const require = createRequire(import.meta.url);
 const ck = require('../dist/index.js') as typeof import('../dist/index.js');
@@ -248,9 +248,7 @@ describe('an idle pool never keeps the process alive', () => {
        })();`,
       { timeoutMs: 20000 },
     );
-    expect(r.timedOut, describeExit(r)).toBe(false);
-    expect(r.signal, describeExit(r)).toBeNull();
-    expect(r.code, describeExit(r)).toBe(0);
+    expectExit(r);
     const lines = r.lines.map((l) => JSON.parse(l.text));
     expect(lines[0]).toEqual({ code: 'ERR_CK_WORKER_DIED', ok: true });
     const j = lastJson(r);

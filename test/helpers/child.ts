@@ -2,6 +2,7 @@
 // (how it exits, what it does in worker_threads, how its memory settles), as better-sqlite3's
 // tests do. The script sees `P` (dist/index.js) and `W` (dist/backends/workers.js).
 import { spawn } from 'node:child_process';
+import { expect } from 'vitest';
 import * as path from 'node:path';
 
 export const root = path.resolve(__dirname, '..', '..');
@@ -87,6 +88,13 @@ function runScriptOnce(code: string, opts: ChildOptions): Promise<ChildResult> {
       resolve({ code, signal, stdout, stderr, timedOut, wallMs: performance.now() - t0, lines });
     });
   });
+}
+
+/** The child ran to its end (no timeout, no signal) and exited with `code`. */
+export function expectExit(r: ChildResult, code = 0): void {
+  expect(r.timedOut, describeExit(r)).toBe(false);
+  expect(r.signal, describeExit(r)).toBeNull();
+  expect(r.code, describeExit(r)).toBe(code);
 }
 
 /** A one-line summary of how the child ended, for assertion messages. */
