@@ -87,6 +87,7 @@ const isBigTag = (t: string | undefined) => t === 'BigInt64Array' || t === 'BigU
 
 /** Arrays this run detached (ArrayBuffer.prototype.detached is not in every Node 20). */
 const detached = new WeakSet<object>();
+const detachedBuffers = new WeakSet<object>();
 const isTyped = (x: unknown) => tagOf(x) !== undefined;
 
 /** TypedArray subclasses whose constructor name is another type's: the type is still the real one (tested below). */
@@ -206,7 +207,10 @@ function detach(x: unknown): void {
   const buf = bufferOf(x);
   if (typeof SharedArrayBuffer !== 'undefined' && buf instanceof SharedArrayBuffer) return;
   if (Buffer.isBuffer(x)) return; // the pool is shared by other Buffers
-  structuredClone(buf, { transfer: [buf as ArrayBuffer] });
+  // Two views on one buffer (an aliased c) detach it once: from Node 21 on, transferring an
+  // already-detached ArrayBuffer throws DataCloneError (Node 20 accepted it).
+  if (!detachedBuffers.has(buf)) structuredClone(buf, { transfer: [buf as ArrayBuffer] });
+  detachedBuffers.add(buf);
   detached.add(x as object);
 }
 

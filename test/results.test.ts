@@ -2,7 +2,7 @@
 // ones may start as uninitialised memory. Neither may show: every result is independent,
 // holds exactly its own values, and survives what users do with other results' buffers.
 import { describe, expect, it } from 'vitest';
-import { MessageChannel } from 'node:worker_threads';
+import { MessageChannel, receiveMessageOnPort } from 'node:worker_threads';
 import * as ck from '../dist/index.js';
 import { backends } from './helpers/backends.js';
 
@@ -44,20 +44,44 @@ describe.each(backends())('fresh results on the %s backend', (backend) => {
 });
 
 describe('the pooled ArrayBuffer', () => {
-  it('cannot be detached by transferring one result, so the others survive', async () => {
+  // What a user sees when transferring a small result's buffer differs by Node line, as it
+  // does for a pooled Buffer: Node 20 sends a copy, Node 21 and later refuse with
+  // DataCloneError. Never does the transfer detach the other results on the slab.
+  const major = Number(process.versions.node.split('.')[0]);
+
+  it(`cannot be detached by transferring one result (Node ${major}: ${major >= 21 ? 'DataCloneError' : 'a copy is sent'})`, () => {
     const a = { data: new Float32Array([1, 2, 3, 4]), rows: 2, cols: 2 };
     const first = ck.matmulSync(a, a), second = ck.matmulSync(a, a);
     expect(first.data.buffer).toBe(second.data.buffer); // the premise: both come from one slab
     const { port1, port2 } = new MessageChannel();
     try {
-      port1.postMessage(first.data, [first.data.buffer]);
-    } catch {
-      // Node 21+ refuses the transfer outright; Node 20 copies instead. Either keeps the slab.
+      const send = () => port1.postMessage(first.data, [first.data.buffer]);
+      if (major >= 21) {
+        expect(send).toThrow(expect.objectContaining({ name: 'DataCloneError' }));
+        expect(receiveMessageOnPort(port2)).toBeUndefined();
+      } else {
+        send();
+        expect(Array.from(receiveMessageOnPort(port2)!.message as Float32Array)).toEqual([7, 10, 15, 22]);
+      }
     } finally {
       port1.close();
       port2.close();
     }
     expect(Array.from(second.data)).toEqual([7, 10, 15, 22]);
     expect(Array.from(first.data)).toEqual([7, 10, 15, 22]);
+  });
+
+  it('a copy made with slice() has a buffer of its own that transfers on every line', () => {
+    const a = { data: new Float64Array([1, 2, 3, 4]), rows: 2, cols: 2 };
+    const own = ck.matmulSync(a, a).data.slice();
+    const { port1, port2 } = new MessageChannel();
+    try {
+      port1.postMessage(own, [own.buffer]);
+      expect(own.byteLength).toBe(0); // moved, not copied
+      expect(Array.from(receiveMessageOnPort(port2)!.message as Float64Array)).toEqual([7, 10, 15, 22]);
+    } finally {
+      port1.close();
+      port2.close();
+    }
   });
 });
