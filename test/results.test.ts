@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { MessageChannel, receiveMessageOnPort } from 'node:worker_threads';
 import * as ck from '../dist/index.js';
 import { backends } from './helpers/backends.js';
+import { expectExit, lastJson, runScript } from './helpers/child.js';
 
 const filled = (Ctor: Float64ArrayConstructor | Float32ArrayConstructor, n: number, seed: number) =>
   Ctor.from({ length: n }, (_, i) => ((i * 7 + seed) % 11) - 5);
@@ -83,5 +84,20 @@ describe('the pooled ArrayBuffer', () => {
       port1.close();
       port2.close();
     }
+  });
+
+  it('is not used where the runtime ignores markAsUntransferable: each result owns its buffer', async () => {
+    // A runtime whose marking is a no-op, simulated before the package first pools a result.
+    const r = await runScript(`
+      require('node:worker_threads').markAsUntransferable = () => {};
+      const ck = require(P);
+      const a = { data: new Float64Array([1, 2, 3, 4]), rows: 2, cols: 2 };
+      const first = ck.matmulSync(a, a), second = ck.matmulSync(a, a);
+      const shared = first.data.buffer === second.data.buffer;
+      structuredClone(first.data.buffer, { transfer: [first.data.buffer] });
+      console.log(JSON.stringify({ shared, first: first.data.length, second: Array.from(second.data) }));
+    `);
+    expectExit(r);
+    expect(lastJson(r)).toEqual({ shared: false, first: 0, second: [7, 10, 15, 22] });
   });
 });
