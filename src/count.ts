@@ -7,8 +7,10 @@ import { uniformGuess, type BinGuess } from './histogram-guess';
 import {
   countByRowKernel, countKernel, histogramKernel, type CountByRowJob, type CountJob, type HistogramJob,
 } from './kernels/count';
-import type { Inclusive, NumericArray, RangeOptions, RangeSyncOptions, SyncOptions, CallOptions } from './types';
+import type { Inclusive, NumericArray, RangeOptions, RangeSyncOptions, SyncOptions, CallOptions, StreamOptions } from './types';
 import * as v from './validate';
+import { reduceSource, reduceSourceSync, type Reduction } from './stream/reduce';
+import { isSource, type Ctor, type Source } from './stream/source';
 
 const INCLUSIVE = ['both', 'neither', 'left', 'right'] as const;
 
@@ -52,15 +54,35 @@ function prepareCount(fn: string, data: unknown, lo: unknown, hi: unknown, opts:
   return { o, call: r && countCall(fn, { data: d, lo: r.lo, hi: r.hi }) };
 }
 
-/** How many elements x satisfy lo <= x <= hi (per `inclusive`); NaN never counts. */
-export async function countInRange(data: NumericArray, lo: number | bigint, hi: number | bigint, opts?: RangeOptions): Promise<number> {
+/** The element type of a source that yielded nothing: the dtype's, else one the bounds fit. */
+const emptyOf = (ctor: Ctor | undefined, bigint: boolean): NumericArray => new (ctor ?? (bigint ? BigInt64Array : Float64Array))(0);
+
+function countReduction(fn: string, lo: number | bigint, hi: number | bigint, opts: RangeOptions | undefined): Reduction<number> {
+  return {
+    fn,
+    run: (block, signal) => countInRange(block, lo, hi, { ...opts, signal }),
+    runSync: (block) => countInRangeSync(block, lo, hi, opts),
+    merge: (a, b) => a + b,
+    empty: (ctor) => emptyOf(ctor, typeof lo === 'bigint'),
+  };
+}
+
+/**
+ * How many elements x satisfy lo <= x <= hi (per `inclusive`); NaN never counts. `data` is
+ * an array or a source (see stream/source.ts): the count of all it yields.
+ */
+export async function countInRange(data: NumericArray | Source, lo: number | bigint, hi: number | bigint,
+  opts?: RangeOptions & StreamOptions): Promise<number> {
+  if (isSource(data)) return reduceSource(countReduction('countInRange', lo, hi, opts), data, opts);
   const { o, call } = prepareCount('countInRange', data, lo, hi, opts);
   if (call) return runAsync(call, o);
   checkAborted('countInRange', o);
   return 0;
 }
 
-export function countInRangeSync(data: NumericArray, lo: number | bigint, hi: number | bigint, opts?: RangeSyncOptions): number {
+export function countInRangeSync(data: NumericArray | Iterable<ArrayBufferView>, lo: number | bigint, hi: number | bigint,
+  opts?: RangeSyncOptions & StreamOptions): number {
+  if (isSource(data)) return reduceSourceSync(countReduction('countInRangeSync', lo, hi, opts), data, opts);
   const { o, call } = prepareCount('countInRangeSync', data, lo, hi, opts);
   return call ? runSync(call, o) : 0;
 }
@@ -168,15 +190,39 @@ function prepareHistogram(fn: string, data: unknown, edges: unknown, opts: CallO
   return { o, out, call };
 }
 
-/** numpy.histogram with explicit edges: bin i counts edges[i] <= x < edges[i+1], the last bin also x == its right edge. */
-export async function histogram(data: NumericArray, edges: ArrayLike<number>, opts?: CallOptions): Promise<Float64Array> {
+function histogramReduction(fn: string, edges: ArrayLike<number>, opts: CallOptions | undefined): Reduction<Float64Array> {
+  return {
+    fn,
+    run: (block, signal) => histogram(block, edges, { ...opts, signal }),
+    runSync: (block) => histogramSync(block, edges, opts),
+    merge: (a, b) => {
+      for (let i = 0; i < a.length; i++) a[i] += b[i];
+      return a;
+    },
+    empty: (ctor) => emptyOf(ctor, false),
+  };
+}
+
+/**
+ * numpy.histogram with explicit edges: bin i counts edges[i] <= x < edges[i+1], the last
+ * bin also x == its right edge. `data` is an array or a source (see stream/source.ts).
+ */
+export async function histogram(data: NumericArray | Source, edges: ArrayLike<number>, opts?: CallOptions & StreamOptions): Promise<Float64Array> {
+  if (isSource(data)) {
+    checkEdges('histogram', edges); // refused before the source is read
+    return reduceSource(histogramReduction('histogram', edges, opts), data, opts);
+  }
   const { o, out, call } = prepareHistogram('histogram', data, edges, opts);
   if (call) await runAsync(call, o);
   else checkAborted('histogram', o);
   return out;
 }
 
-export function histogramSync(data: NumericArray, edges: ArrayLike<number>, opts?: SyncOptions): Float64Array {
+export function histogramSync(data: NumericArray | Iterable<ArrayBufferView>, edges: ArrayLike<number>, opts?: SyncOptions & StreamOptions): Float64Array {
+  if (isSource(data)) {
+    checkEdges('histogramSync', edges);
+    return reduceSourceSync(histogramReduction('histogramSync', edges, opts), data, opts);
+  }
   const { o, out, call } = prepareHistogram('histogramSync', data, edges, opts);
   if (call) runSync(call, o);
   return out;

@@ -25,6 +25,8 @@ export const codes = {
   OUT_OVERLAP: 'ERR_CK_OUT_OVERLAP',
   /** RangeError: a result array is too large to allocate. */
   OUT_OF_MEMORY: 'ERR_CK_OUT_OF_MEMORY',
+  /** RangeError: a byte source ended part-way into an element (its length is not a whole number of elements). */
+  PARTIAL_ELEMENT: 'ERR_CK_PARTIAL_ELEMENT',
   /** Error: the requested backend cannot run here (e.g. backend 'native' when the addon did not load). */
   BACKEND_UNAVAILABLE: 'ERR_CK_BACKEND_UNAVAILABLE',
   /** Error: a worker thread died while running a call. */

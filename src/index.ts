@@ -10,5 +10,6 @@ export { codes } from './errors';
 export type { CoreKernelsError, ErrorCode } from './errors';
 export type {
   BackendChoice, BackendName, CallOptions, FloatArray, GemmArgs, Inclusive, Info, Matrix, NumericArray, RangeOptions,
-  RangeSyncOptions, SyncOptions,
+  RangeSyncOptions, SyncOptions, Dtype, StreamOptions,
 } from './types';
+export type { Source } from './stream/source';

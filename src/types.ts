@@ -51,6 +51,14 @@ export interface GemmArgs<T extends FloatArray> {
   ldc?: number;
 }
 
+/** numpy's name of the element type in a byte source (little-endian). */
+export type Dtype = 'int8' | 'uint8' | 'int16' | 'uint16' | 'int32' | 'uint32' | 'int64' | 'uint64' | 'float32' | 'float64';
+/** For calls given a source instead of an array. */
+export interface StreamOptions {
+  /** The source's chunks are raw bytes of this element type (required for a Node Readable). */
+  dtype?: Dtype;
+}
+
 export type Inclusive = 'both' | 'neither' | 'left' | 'right';
 export interface RangeOptions extends CallOptions {
   /** Which bounds count, as pandas' Series.between: 'both' (default), 'neither', 'left', 'right'. */
