@@ -3,6 +3,7 @@ export { matmul, matmulSync, gemm, gemmSync } from './matmul';
 export {
   countInRange, countInRangeSync, countInRangeByRow, countInRangeByRowSync, histogram, histogramSync,
 } from './count';
+export { minMax, minMaxSync } from './minmax';
 export { matrix, fromRows, toRows, shared } from './matrix';
 export { configure, threads } from './config';
 export { info, close } from './runtime';
@@ -10,6 +11,6 @@ export { codes } from './errors';
 export type { CoreKernelsError, ErrorCode } from './errors';
 export type {
   BackendChoice, BackendName, CallOptions, FloatArray, GemmArgs, Inclusive, Info, Matrix, NumericArray, RangeOptions,
-  RangeSyncOptions, SyncOptions, Dtype, StreamOptions,
+  RangeSyncOptions, SyncOptions, Dtype, StreamOptions, MinMax,
 } from './types';
 export type { Source } from './stream/source';

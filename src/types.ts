@@ -51,6 +51,12 @@ export interface GemmArgs<T extends FloatArray> {
   ldc?: number;
 }
 
+/** minMax's result: the least and greatest element, NaN and NaN when there is none; bigints for BigInt arrays. */
+export interface MinMax {
+  min: number | bigint;
+  max: number | bigint;
+}
+
 /** numpy's name of the element type in a byte source (little-endian). */
 export type Dtype = 'int8' | 'uint8' | 'int16' | 'uint16' | 'int32' | 'uint32' | 'int64' | 'uint64' | 'float32' | 'float64';
 /** For calls given a source instead of an array. */

@@ -31,6 +31,7 @@ class CoreKernels : public Napi::Addon<CoreKernels> {
                              InstanceMethod<&CoreKernels::Count>("count"),
                              InstanceMethod<&CoreKernels::CountByRow>("countByRow"),
                              InstanceMethod<&CoreKernels::Histogram>("histogram"),
+                             InstanceMethod<&CoreKernels::MinMax>("minMax"),
                              InstanceMethod<&CoreKernels::Cancel>("cancel"),
                              InstanceMethod<&CoreKernels::Info>("info"),
                          });
@@ -41,6 +42,7 @@ class CoreKernels : public Napi::Addon<CoreKernels> {
   Napi::Value Count(const Napi::CallbackInfo& info) { return bind_count(info, *jobs_); }
   Napi::Value CountByRow(const Napi::CallbackInfo& info) { return bind_count_by_row(info, *jobs_); }
   Napi::Value Histogram(const Napi::CallbackInfo& info) { return bind_histogram(info, *jobs_); }
+  Napi::Value MinMax(const Napi::CallbackInfo& info) { return bind_min_max(info, *jobs_); }
 
   void Cancel(const Napi::CallbackInfo& info) { jobs_->cancel(static_cast<uint32_t>(info[0].As<Napi::Number>().Uint32Value())); }
 

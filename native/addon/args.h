@@ -63,6 +63,14 @@ T scalar_arg(const Napi::CallbackInfo& info, size_t i) {
   }
 }
 
+// A value of element type T for JavaScript: a BigInt for 64-bit integers, a number otherwise.
+template <class T>
+Napi::Value scalar_value(Napi::Env env, T x) {
+  if constexpr (std::is_same_v<T, int64_t>) return Napi::BigInt::New(env, static_cast<int64_t>(x));
+  else if constexpr (std::is_same_v<T, uint64_t>) return Napi::BigInt::New(env, static_cast<uint64_t>(x));
+  else return Napi::Number::New(env, static_cast<double>(x));
+}
+
 // The array's elements as T, after checking that the array really holds T.
 template <class T>
 T* elements(Napi::Env env, const ArrayArg& a) {

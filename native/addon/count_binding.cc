@@ -51,7 +51,36 @@ class HistogramJob : public Job {
   BinGuess guess_;
 };
 
+template <class T>
+class MinMaxJob : public Job {
+ public:
+  MinMaxJob(const T* data, size_t n) : data_(data), n_(n) {}
+  void execute(const Exec& ex) override { r_ = min_max(data_, n_, ex); }
+  // [lo, hi]: BigInts for 64-bit integers, numbers otherwise; lo > hi means no value.
+  Napi::Value result(Napi::Env env) override {
+    Napi::Array pair = Napi::Array::New(env, 2);
+    pair.Set(uint32_t(0), scalar_value(env, r_.lo));
+    pair.Set(uint32_t(1), scalar_value(env, r_.hi));
+    return pair;
+  }
+
+ private:
+  const T* data_;
+  size_t n_;
+  MinMax<T> r_{};
+};
+
 }  // namespace
+
+// minMax(async, id, threads, data): [lo, hi] of the non-NaN elements.
+Napi::Value bind_min_max(const Napi::CallbackInfo& info, EnvJobs& jobs) {
+  Napi::Env env = info.Env();
+  const ArrayArg d = array_arg(info, kFirstKernelArg);
+  return run_job(info, jobs, visit_element_type(env, d.type, [&](auto tag) -> std::unique_ptr<Job> {
+    using T = typename decltype(tag)::type;
+    return std::make_unique<MinMaxJob<T>>(elements<T>(env, d), d.length);
+  }));
+}
 
 // countInRange(async, id, threads, data, lo, hi): lo and hi inclusive, in the element domain.
 Napi::Value bind_count(const Napi::CallbackInfo& info, EnvJobs& jobs) {

@@ -6,6 +6,7 @@
 #include <atomic>
 #include <limits>
 #include <memory>
+#include <type_traits>
 #include <vector>
 
 #include "../runtime/pool.h"
@@ -147,10 +148,33 @@ void histogram(const T* data, size_t n, const T* lower, size_t nbins, T upper, d
   }
 }
 
+template <class T>
+MinMax<T> min_max(const T* data, size_t n, const Exec& ex) {
+  const Exec e = sized_for(ex, n * sizeof(T));
+  const auto minmax = kernels<T>().minmax;
+  const size_t per = tile_elements(n, sizeof(T), e.threads);
+  MinMax<T> r = MinMax<T>::none();
+  std::vector<MinMax<T>> parts(ceil_div(n, per), r);
+  parallel_for(parts.size(), e, [&](size_t t) {
+    const size_t i0 = t * per;
+    minmax(data + i0, std::min(n - i0, per), parts[t].lo, parts[t].hi);
+  });
+  for (const MinMax<T>& p : parts) {
+    r.lo = p.lo < r.lo ? p.lo : r.lo;
+    r.hi = p.hi > r.hi ? p.hi : r.hi;
+  }
+  if constexpr (std::is_floating_point_v<T>) {
+    r.lo += T(0);  // -0 -> +0 (see count.h)
+    r.hi += T(0);
+  }
+  return r;
+}
+
 #define CK_INSTANTIATE_COUNT(T)                                                                         \
   template uint64_t count_in_range<T>(const T*, size_t, T, T, const Exec&);                              \
   template void count_by_row<T>(const T*, size_t, size_t, T, T, uint32_t*, const Exec&);                 \
-  template void histogram<T>(const T*, size_t, const T*, size_t, T, double*, const Exec&, BinGuess);
+  template void histogram<T>(const T*, size_t, const T*, size_t, T, double*, const Exec&, BinGuess); \
+  template MinMax<T> min_max<T>(const T*, size_t, const Exec&);
 CK_INSTANTIATE_COUNT(int8_t)
 CK_INSTANTIATE_COUNT(uint8_t)
 CK_INSTANTIATE_COUNT(int16_t)

@@ -1,6 +1,7 @@
 #pragma once
 #include <cstddef>
 #include <cstdint>
+#include <limits>
 
 #include "../runtime/exec.h"
 
@@ -33,5 +34,21 @@ struct BinGuess {
 template <class T>
 void histogram(const T* data, size_t n, const T* lower, size_t nbins, T upper, double* out, const Exec& ex,
                BinGuess guess = {});
+
+// Least and greatest element, NaN skipped. lo > hi when there is none (n == 0, or only NaN).
+// A zero result is +0 whichever zeros the data held, so the result never depends on which
+// tile saw which zero first (that is, on the thread count).
+template <class T>
+struct MinMax {
+  T lo, hi;
+  // Nothing seen yet: the identities of min and max. Floats start from the infinities, so
+  // NaN alone leaves lo > hi.
+  static constexpr MinMax none() {
+    using L = std::numeric_limits<T>;
+    return {L::has_infinity ? L::infinity() : L::max(), L::has_infinity ? -L::infinity() : L::lowest()};
+  }
+};
+template <class T>
+MinMax<T> min_max(const T* data, size_t n, const Exec& ex);
 
 }  // namespace ck

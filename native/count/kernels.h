@@ -75,6 +75,8 @@ struct CountKernels {
   void (*rows)(const T* p, size_t rows, size_t cols, T lo, T hi, uint32_t* out);
   // Adds p[0..n) into the scratch counters (which the caller zeroed); n < 2^32.
   void (*hist)(const T* p, size_t n, const Bins<T>& bins, const HistScratch& s);
+  // Folds p[0..n) into lo and hi, skipping NaN.
+  void (*minmax)(const T* p, size_t n, T& lo, T& hi);
 };
 
 struct CountTable {

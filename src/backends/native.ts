@@ -12,6 +12,7 @@ export interface Addon {
     lo: number | bigint, hi: number | bigint, out: Uint32Array): unknown;
   histogram(async: boolean, id: number, threads: number, data: unknown, lower: unknown, upper: number | bigint,
     out: Float64Array, first: number, scale: number): unknown;
+  minMax(async: boolean, id: number, threads: number, data: unknown): unknown;
   cancel(id: number): void;
   info(): { isa: string; build: string; openmp: boolean; pending: number };
 }

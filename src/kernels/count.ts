@@ -1,4 +1,4 @@
-import type { NumericArray } from '../types';
+import type { MinMax, NumericArray } from '../types';
 import { guessBin } from '../histogram-guess';
 import type { JsKernel } from './kernel';
 
@@ -115,4 +115,43 @@ export const histogramKernel: JsKernel<HistogramJob, Float64Array, void> = {
   },
   // The range test, then a binary search (or the uniform guess) per element.
   work: (job) => job.data.length * (NS_PER_ELEMENT + Math.max(1, Math.log2(job.lower.length))),
+};
+
+export interface MinMaxJob {
+  data: NumericArray;
+}
+/** A tile's least and greatest non-NaN element; lo > hi (the identities) when it has none. */
+export type MinMaxPart = [lo: number | bigint, hi: number | bigint];
+
+/** The public result of a fold: NaN and NaN when nothing was seen; a zero is +0 whichever
+ * zeros the data held, so it never depends on which tile saw which first (see count.h). */
+export function minMaxResult([lo, hi]: MinMaxPart): MinMax {
+  if (lo > hi) return { min: NaN, max: NaN };
+  return typeof lo === 'bigint' ? { min: lo, max: hi } : { min: (lo as number) + 0, max: (hi as number) + 0 };
+}
+
+export const minMaxKernel: JsKernel<MinMaxJob, MinMaxPart, MinMax> = {
+  name: 'minMax',
+  outputs: [],
+  tiles: (job) => chunks(job.data.length),
+  run(job, t0, t1) {
+    const d = job.data as Elems, i0 = t0 * ELEMENTS_PER_TILE, end = Math.min(d.length, t1 * ELEMENTS_PER_TILE);
+    // Bigint arrays hold no NaN and no infinities: their own first element starts the fold.
+    let lo = typeof d[i0] === 'bigint' ? d[i0] : Infinity, hi = typeof d[i0] === 'bigint' ? d[i0] : -Infinity;
+    for (let i = i0; i < end; i++) {
+      const x = d[i]; // x < lo and x > hi are false for NaN: it never enters
+      if (x < lo) lo = x;
+      if (x > hi) hi = x;
+    }
+    return [lo, hi];
+  },
+  merge(_job, parts) {
+    let [lo, hi] = parts[0];
+    for (const [l, h] of parts) {
+      if (l < lo) lo = l;
+      if (h > hi) hi = h;
+    }
+    return minMaxResult([lo, hi]);
+  },
+  work: (job) => 2 * job.data.length,
 };

@@ -311,6 +311,44 @@ void test_hist(const CountKernels<T>& k, const char* isa, Rng& rng) {
 }
 
 template <class T>
+MinMax<T> ref_minmax(const T* p, size_t n) {
+  MinMax<T> r = MinMax<T>::none();
+  for (size_t i = 0; i < n; ++i) {
+    if (p[i] != p[i]) continue;  // NaN
+    if (p[i] < r.lo) r.lo = p[i];
+    if (p[i] > r.hi) r.hi = p[i];
+  }
+  return r;
+}
+
+template <class T>
+bool same_minmax(MinMax<T> a, MinMax<T> b) {
+  return a.lo == b.lo && a.hi == b.hi;  // == takes -0 for +0: which zero the lanes keep is not fixed
+}
+
+template <class T>
+void test_minmax(const CountKernels<T>& k, const char* isa, Rng& rng) {
+  const auto pool = value_pool<T>(rng);
+  for (size_t n : {size_t(0), size_t(1), size_t(5), size_t(63), size_t(64), size_t(65), size_t(255), size_t(257), size_t(4099), size_t(100003)}) {
+    for (int rep = 0; rep < 4; ++rep) {
+      auto data = random_data(rng, n + 3, pool, rep % 2 == 1);
+      const size_t off = rng.below(4) % (data.size() - n + 1);
+      // The extremes at the ends, where a tail or the first vector must catch them.
+      if (n > 0 && rep == 3) data[off] = std::numeric_limits<T>::lowest(), data[off + n - 1] = std::numeric_limits<T>::max();
+      MinMax<T> got = MinMax<T>::none();
+      k.minmax(data.data() + off, n, got.lo, got.hi);
+      CHECK(same_minmax(got, ref_minmax(data.data() + off, n)), "%s minmax<%s> n=%zu", isa, type_name<T>(), n);
+    }
+  }
+  if constexpr (std::is_floating_point_v<T>) {
+    std::vector<T> nans(1000, std::numeric_limits<T>::quiet_NaN());
+    MinMax<T> got = MinMax<T>::none();
+    k.minmax(nans.data(), nans.size(), got.lo, got.hi);
+    CHECK(got.lo > got.hi, "%s minmax<%s> of NaN only must see nothing", isa, type_name<T>());
+  }
+}
+
+template <class T>
 void test_drivers(Rng& rng) {
   const auto pool = value_pool<T>(rng);
   const size_t n = 3000000 / sizeof(T) + 17;  // above the helpers' threshold: several tiles
@@ -339,6 +377,7 @@ void test_drivers(Rng& rng) {
       for (size_t b = 0; b < 64; ++b) same &= h[b] == double(want_hist[b]);
       CHECK(same, "driver histogram<%s> threads=%u guess=%d", type_name<T>(), threads, with_guess);
     }
+    CHECK(same_minmax(min_max(data.data(), n, ex), ref_minmax(data.data(), n)), "driver min_max<%s> threads=%u", type_name<T>(), threads);
   }
 }
 
@@ -348,6 +387,7 @@ void test_table(const CountTable& t, Rng& rng) {
   test_count<T>(k, t.isa, rng);
   test_rows<T>(k, t.isa, rng);
   test_hist<T>(k, t.isa, rng);
+  test_minmax<T>(k, t.isa, rng);
 }
 
 template <class... Ts>

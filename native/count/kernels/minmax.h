@@ -1,0 +1,51 @@
+#pragma once
+// Least and greatest element of a span, skipping NaN: the same C++ in every ISA file, which
+// each compiles with its own flags, so the lanes below become that ISA's vectors. Included
+// by the per-ISA translation units only (see scalar.h on the unnamed namespace).
+#include <cstddef>
+
+namespace ck {
+namespace {
+
+// The widest vector this translation unit's flags allow: lanes wider than the ISA's
+// registers get scalarised (GCC 12 split 64-byte lanes into vminsd under AVX2).
+#if defined(__AVX512F__)
+constexpr size_t kMinMaxVecBytes = 64;
+#elif defined(__AVX__)
+constexpr size_t kMinMaxVecBytes = 32;
+#else
+constexpr size_t kMinMaxVecBytes = 16;  // SSE2, NEON, WebAssembly SIMD128
+#endif
+
+// Folds p[0..n) into lo and hi (MinMax<T>::none() to start). "x < m ? x : m" is false for
+// NaN, so NaN never enters; it is also exactly x86's MINPD and a compare-and-select
+// elsewhere. The lanes are GCC/Clang vector extensions, which each ISA file's flags lower
+// to its own registers (the plain loop was not vectorised without fast-math). Four
+// independent chains per step hide the compare latency.
+template <class T>
+void minmax_span(const T* p, size_t n, T& lo, T& hi) {
+  typedef T V __attribute__((vector_size(kMinMaxVecBytes)));
+  constexpr size_t L = kMinMaxVecBytes / sizeof(T), K = 4;
+  V mn[K], mx[K];
+  for (size_t k = 0; k < K; ++k) mn[k] = V{} + lo, mx[k] = V{} + hi;
+  size_t i = 0;
+  for (; i + K * L <= n; i += K * L)
+    for (size_t k = 0; k < K; ++k) {
+      V a;  // no vector crosses a call: that would tie the lanes to an ABI (-Wpsabi)
+      __builtin_memcpy(&a, p + i + k * L, sizeof a);
+      mn[k] = a < mn[k] ? a : mn[k];
+      mx[k] = a > mx[k] ? a : mx[k];
+    }
+  for (size_t k = 0; k < K; ++k)
+    for (size_t j = 0; j < L; ++j) {
+      lo = mn[k][j] < lo ? mn[k][j] : lo;
+      hi = mx[k][j] > hi ? mx[k][j] : hi;
+    }
+  for (; i < n; ++i) {
+    lo = p[i] < lo ? p[i] : lo;
+    hi = p[i] > hi ? p[i] : hi;
+  }
+}
+
+}  // namespace
+}  // namespace ck
