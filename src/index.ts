@@ -10,5 +10,5 @@ export { codes } from './errors';
 export type { CoreKernelsError, ErrorCode } from './errors';
 export type {
   BackendChoice, BackendName, CallOptions, FloatArray, GemmArgs, Inclusive, Info, Matrix, NumericArray, RangeOptions,
-  RangeSyncOptions, SyncOptions,
+  RangeSyncOptions, SyncOptions, ThreadsSource,
 } from './types';
