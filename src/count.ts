@@ -100,7 +100,7 @@ function prepareByRow(fn: string, m: unknown, lo: unknown, hi: unknown, opts: (R
   if (opts?.out === undefined) out = v.allocate(fn, () => 'the per-row result', Uint32Array, rows, false);
   else {
     if (v.typedArrayKind(opts.out) !== 'Uint32Array')
-      throw typeError(fn, codes.INVALID_ARG_TYPE, `options.out must be a Uint32Array (got ${describe(opts.out)})`);
+      throw v.wrongType(fn, 'options.out', opts.out, `${fn} takes a Uint32Array as options.out`, 'a Uint32Array');
     out = v.numericArray(fn, 'options.out', opts.out) as Uint32Array;
     if (out.length !== rows) throw rangeError(fn, codes.OUT_SIZE, `options.out has ${out.length} elements but there are ${rows} rows`);
     v.noOverlap(fn, 'options.out', out, [['m.data', data]]);
@@ -134,9 +134,8 @@ export function countInRangeByRowSync(m: RowsArg, lo: number | bigint, hi: numbe
 }
 
 function checkEdges(fn: string, edges: unknown): number[] {
-  const isArrayLike = Array.isArray(edges) || (ArrayBuffer.isView(edges) && !(edges instanceof DataView));
-  if (!isArrayLike) throw typeError(fn, codes.INVALID_ARG_TYPE, `edges must be an array of numbers (got ${describe(edges)})`);
-  const src = Array.isArray(edges) ? (edges as unknown[]) : v.numericArray(fn, 'edges', edges);
+  const src = Array.isArray(edges) ? (edges as unknown[])
+    : v.numericArray(fn, 'edges', edges, `${fn} takes edges as an array of numbers or one of ${v.NUMERIC_TYPES}`, 'an array of numbers');
   if (src.length < 2) throw rangeError(fn, codes.INVALID_EDGES, `edges needs at least 2 values (got ${src.length})`);
   // Element by element, so that a hole or a bad value is refused before a huge array is copied.
   const e: number[] = [];

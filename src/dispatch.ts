@@ -2,7 +2,7 @@
 // A kernel module supplies its validated job, its JS kernel and how the addon runs it.
 import { native, noticeFallback, type Addon } from './backends/native';
 import { runJsAsync, runJsSync } from './backends/js';
-import { copiedBytes, runWorkers } from './backends/workers';
+import { copiedBytes, runWorkers, workersState } from './backends/workers';
 import { abortError, codes, runtimeError } from './errors';
 import type { JsKernel } from './kernels/kernel';
 import type { BackendName } from './types';
@@ -45,14 +45,20 @@ function backendFor<J extends object>(fn: string, opts: CheckedOptions, kernel: 
     case 'native':
       if (!addon) throw runtimeError(fn, codes.BACKEND_UNAVAILABLE, `backend 'native' is not available: ${native().error}`);
       return 'native';
-    case 'workers':
-      return sync ? 'js' : 'workers'; // a Sync twin cannot wait for other threads safely
+    case 'workers': {
+      if (sync) return 'js'; // a Sync twin cannot wait for other threads safely
+      const workers = workersState();
+      if (!workers.available) throw runtimeError(fn, codes.BACKEND_UNAVAILABLE, `backend 'workers' is not available: ${workers.error}`);
+      return 'workers';
+    }
     case 'js':
       return 'js';
-    default:
+    default: {
       if (addon) return 'native';
-      noticeFallback();
-      return !sync && workersPay(kernel.work(job), opts.threads, copiedBytes(job)) ? 'workers' : 'js';
+      const workers = workersState();
+      noticeFallback(workers.error);
+      return !sync && workers.available && workersPay(kernel.work(job), opts.threads, copiedBytes(job)) ? 'workers' : 'js';
+    }
   }
 }
 

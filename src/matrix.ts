@@ -1,13 +1,12 @@
 // Building blocks for pipelines: dense matrices and shared arrays.
 import { codes, describe, rangeError, typeError } from './errors';
 import type { FloatArray, Matrix, NumericArray } from './types';
-import { size } from './validate';
+import { arrayTypeError, FLOAT_TYPES, isNumericCtor, NUMERIC_TYPES, size } from './validate';
 
 type FloatCtor<T extends FloatArray> = { new (n: number): T; new (b: SharedArrayBuffer): T; BYTES_PER_ELEMENT: number };
 
 function floatCtor(fn: string, type: unknown): void {
-  if (type !== Float32Array && type !== Float64Array)
-    throw typeError(fn, codes.INVALID_ARG_TYPE, `type must be Float32Array or Float64Array (got ${describe(type)})`);
+  if (type !== Float32Array && type !== Float64Array) throw arrayTypeError(fn, type, FLOAT_TYPES);
 }
 
 /** A zero-filled rows×cols matrix; { shared: true } puts it on a SharedArrayBuffer. */
@@ -45,8 +44,7 @@ export function toRows(m: Matrix): number[][] {
 
 /** A zero-filled TypedArray on a SharedArrayBuffer: the workers backend reads it without copying. */
 export function shared<T extends NumericArray>(type: { new (b: SharedArrayBuffer): T; BYTES_PER_ELEMENT: number }, length: number): T {
-  if (typeof type !== 'function' || typeof type.BYTES_PER_ELEMENT !== 'number')
-    throw typeError('shared', codes.INVALID_ARG_TYPE, `type must be a TypedArray constructor (got ${describe(type)})`);
+  if (!isNumericCtor(type)) throw arrayTypeError('shared', type, NUMERIC_TYPES);
   size('shared', 'length', length);
   return new type(new SharedArrayBuffer(length * type.BYTES_PER_ELEMENT));
 }

@@ -1,21 +1,31 @@
 // info() and close(): what runs where, and ending the worker threads.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { defaultBackend, threads } from './config';
+import { defaultBackend, threads, threadsOrigin } from './config';
 import { native } from './backends/native';
-import { closeWorkers } from './backends/workers';
+import { closeWorkers, workersState } from './backends/workers';
 import type { Info } from './types';
 
-const version = (JSON.parse(readFileSync(join(__dirname, '..', 'package.json'), 'utf8')) as { version: string }).version;
+let version: string | undefined;
+
+/** The package's version; 'unknown' where it cannot be read (--allow-fs-read not covering package.json). */
+function packageVersion(): string {
+  try {
+    return (version ??= (JSON.parse(readFileSync(join(__dirname, '..', 'package.json'), 'utf8')) as { version: string }).version);
+  } catch {
+    return 'unknown';
+  }
+}
 
 export function info(): Info {
   const n = native();
   const choice = defaultBackend();
-  const backend = choice === 'auto' ? (n.addon ? 'native' : threads() > 1 ? 'workers' : 'js') : choice;
+  const workers = workersState();
+  const backend = choice === 'auto' ? (n.addon ? 'native' : threads() > 1 && workers.available ? 'workers' : 'js') : choice;
   const nativeInfo: Info['native'] = n.addon
     ? { loaded: true, isa: n.addon.info().isa, openmp: n.addon.info().openmp, build: n.build }
     : { loaded: false, error: n.error };
-  return { version, backend, native: nativeInfo, threads: threads() };
+  return { version: packageVersion(), backend, native: nativeInfo, workers: { ...workers }, threads: threads(), threadsSource: threadsOrigin().source };
 }
 
 /** Ends the worker threads. The process never needs it to exit; later calls start new ones. */

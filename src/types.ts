@@ -72,6 +72,12 @@ export interface RangeOptions extends CallOptions {
 }
 export type RangeSyncOptions = Omit<RangeOptions, 'signal'>;
 
+/**
+ * Where threads() came from: COREKERNELS_THREADS ('env'), configure({ threads }), the
+ * container's CPU quota ('cgroup'), or os.availableParallelism() ('cpus').
+ */
+export type ThreadsSource = 'env' | 'configure' | 'cgroup' | 'cpus';
+
 export interface Info {
   version: string;
   /** What 'auto' uses for large work. */
@@ -83,5 +89,11 @@ export interface Info {
     openmp?: boolean;
     build?: 'node-gyp' | 'cmake-js' | 'prebuilt';
   };
+  /** The worker threads of the 'workers' backend; off when Node's permission model forbids them. */
+  workers: {
+    available: boolean;
+    error?: string;
+  };
   threads: number;
+  threadsSource: ThreadsSource;
 }

@@ -61,19 +61,59 @@ function plainArray(fn: string, name: string, value: unknown, kind: string): Num
   return new Ctor(bufferOf.call(arr), byteOffsetOf.call(arr), lengthOf.call(arr));
 }
 
-export function numericArray(fn: string, name: string, value: unknown): NumericArray {
+/** Every element type the counts and histograms take, for messages. */
+export const NUMERIC_TYPES = `${NUMERIC_KINDS.slice(0, -1).map((k) => k.name).join(', ')} or ${NUMERIC_KINDS.at(-1)!.name}`;
+const FLOAT_TYPES = 'Float32Array or Float64Array';
+
+/** The type of an ArrayBuffer view as the engine knows it (Float16Array, DataView, ...), else undefined. */
+function viewKind(value: unknown): string | undefined {
+  return ArrayBuffer.isView(value) ? (typedArrayKind(value) ?? 'DataView') : undefined;
+}
+
+const withArticle = (name: string) => `${/^[AEIO]/.test(name) ? 'an' : 'a'} ${name}`;
+
+/**
+ * The refusal of an argument of a type `fn` does not take. A TypedArray of a type not taken
+ * (yet: a Float16Array) or a DataView is named by its type, with what is taken (`takes`);
+ * anything else is described as usual against `expected`.
+ */
+export function wrongType(fn: string, name: string, value: unknown, takes: string, expected: string): TypeError {
+  const kind = viewKind(value);
+  return kind === undefined
+    ? typeError(fn, codes.INVALID_ARG_TYPE, `${name} must be ${expected} (got ${describe(value)})`)
+    : typeError(fn, codes.INVALID_ARG_TYPE, `${name} is ${withArticle(kind)}; ${takes}`);
+}
+
+export function numericArray(fn: string, name: string, value: unknown,
+  takes = `${fn} takes ${NUMERIC_TYPES}`, expected = 'a TypedArray'): NumericArray {
   const kind = typedArrayKind(value);
-  if (kind === undefined || !(kind in CTOR_OF))
-    throw typeError(fn, codes.INVALID_ARG_TYPE, `${name} must be a TypedArray (got ${describe(value)})`);
+  if (kind === undefined || !(kind in CTOR_OF)) throw wrongType(fn, name, value, takes, expected);
   return plainArray(fn, name, value, kind);
 }
 
 export function floatArray(fn: string, name: string, value: unknown): FloatArray {
   const kind = typedArrayKind(value);
   if (kind !== 'Float32Array' && kind !== 'Float64Array')
-    throw typeError(fn, codes.INVALID_ARG_TYPE, `${name} must be a Float32Array or Float64Array (got ${describe(value)})`);
+    throw wrongType(fn, name, value, `${fn} takes ${FLOAT_TYPES}`, `a ${FLOAT_TYPES}`);
   return plainArray(fn, name, value, kind) as FloatArray;
 }
+
+const TypedArray = Object.getPrototypeOf(Int8Array) as Function;
+
+/**
+ * The refusal of a constructor argument (`matrix(type, ...)`, `shared(type, ...)`): a
+ * TypedArray or DataView constructor is named, so that Float16Array is refused as itself.
+ */
+export function arrayTypeError(fn: string, type: unknown, takes: string): TypeError {
+  const named = typeof type === 'function' && (type === DataView || type.prototype instanceof TypedArray);
+  return typeError(fn, codes.INVALID_ARG_TYPE, named ? `type is ${type.name}; ${fn} takes ${takes}` : `type must be ${takes} (got ${describe(type)})`);
+}
+
+/** One of the element types the counts take (or a subclass of one): what shared() makes. */
+export const isNumericCtor = (type: unknown): boolean =>
+  typeof type === 'function' && NUMERIC_KINDS.some((k) => type === k || type.prototype instanceof k);
+
+export { FLOAT_TYPES };
 
 export function sameKind(fn: string, name: string, value: NumericArray, expected: NumericArray, expectedName: string): void {
   if (typedArrayKind(value) !== typedArrayKind(expected))

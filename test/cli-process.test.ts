@@ -33,9 +33,9 @@ describe('corekernels', () => {
     expect(text.status).toBe(0);
     expect(text.stdout).toMatch(/^corekernels \d+\.\d+\.\d+\nbackend +(native|workers|js)/);
     expect(text.stdout).toMatch(/\nnative +(loaded · ISA \w+ · (node-gyp|cmake-js|prebuilt) build|not loaded: .+)/);
-    expect(text.stdout).toContain('threads  3 (COREKERNELS_THREADS=3)');
+    expect(text.stdout).toContain('workers  available\nthreads  3 (COREKERNELS_THREADS=3)');
     const json = JSON.parse(cli(['info', '--json']).stdout);
-    expect(Object.keys(json).sort()).toEqual(['backend', 'native', 'threads', 'version']);
+    expect(Object.keys(json).sort()).toEqual(['backend', 'native', 'threads', 'threadsSource', 'version', 'workers']);
     expect(typeof json.native.loaded).toBe('boolean');
   });
 

@@ -59,9 +59,13 @@ function lastJson(r: ChildResult): any {
 const defaultThreads = process.env.COREKERNELS_THREADS ? Number(process.env.COREKERNELS_THREADS) : os.availableParallelism();
 
 describe('threads / configure / info', () => {
-  it('threads() defaults to COREKERNELS_THREADS or os.availableParallelism()', () => {
-    expect(ck.threads()).toBe(defaultThreads);
-    expect(ck.info().threads).toBe(defaultThreads);
+  it('threads() defaults to COREKERNELS_THREADS, else the CPU quota (test/cpu-quota.test.ts), else os.availableParallelism()', () => {
+    const source = ck.info().threadsSource;
+    if (process.env.COREKERNELS_THREADS) expect(source).toBe('env');
+    else expect(['cgroup', 'cpus']).toContain(source);
+    if (source === 'cgroup') expect(ck.threads()).toBeLessThanOrEqual(defaultThreads);
+    else expect(ck.threads()).toBe(defaultThreads);
+    expect(ck.info().threads).toBe(ck.threads());
   });
 
   it('info() has the documented shape', () => {
@@ -70,6 +74,8 @@ describe('threads / configure / info', () => {
     expect(['native', 'workers', 'js']).toContain(info.backend);
     expect(typeof info.native.loaded).toBe('boolean');
     expect(Number.isInteger(info.threads) && info.threads >= 1).toBe(true);
+    expect(['env', 'configure', 'cgroup', 'cpus']).toContain(info.threadsSource);
+    expect(info.workers).toEqual({ available: true }); // no permission model here (test/permission.test.ts)
     if (info.native.loaded) {
       expect(typeof info.native.isa).toBe('string');
       expect(info.native.isa!.length).toBeGreaterThan(0);
@@ -88,6 +94,7 @@ describe('threads / configure / info', () => {
   });
 
   it('configure({threads}) changes threads() and info().threads, and bounds opts.threads', async () => {
+    const start = ck.threads();
     try {
       ck.configure({ threads: 3 });
       expect(ck.threads()).toBe(3);
@@ -107,10 +114,11 @@ describe('threads / configure / info', () => {
       expect(ck.threads()).toBe(1024);
       ck.configure({});
       expect(ck.threads()).toBe(1024);
+      expect(ck.info().threadsSource).toBe('configure');
     } finally {
-      ck.configure({ threads: defaultThreads });
+      ck.configure({ threads: start });
     }
-    expect(ck.threads()).toBe(defaultThreads);
+    expect(ck.threads()).toBe(start);
   });
 
   it('configure({backend}) changes what auto uses; every backend still computes correctly', async () => {
@@ -200,10 +208,10 @@ describe('environment and processes', () => {
     expect(lastJson(r)).toEqual({ t: 3, i: 3 });
   });
 
-  it('without COREKERNELS_THREADS, threads() is os.availableParallelism()', async () => {
+  it('without COREKERNELS_THREADS or a CPU quota, threads() is os.availableParallelism()', async () => {
     const r = await runNode(
       `const ck = require(P); console.log(JSON.stringify({ t: ck.threads(), want: require('node:os').availableParallelism() }));`,
-      { COREKERNELS_THREADS: undefined },
+      { COREKERNELS_THREADS: undefined, COREKERNELS_TEST_CGROUP_ROOT: path.join(root, 'no-such-folder') },
     );
     const j = lastJson(r);
     expect(j.t).toBe(j.want);

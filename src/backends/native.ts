@@ -2,6 +2,7 @@
 // failure is kept, so that when nothing loads, info().native.error says what was tried.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { forbiddenBy, isPermissionRefusal } from './permission';
 
 /** The addon's exports (native/addon/addon.cc). Kernel calls take (async, id, threads, ...args). */
 export interface Addon {
@@ -39,10 +40,26 @@ function candidates(): { path: string; build?: NativeState['build'] }[] {
   ];
 }
 
+/** Whether the permission model lets this process read `path` (existsSync says false when it does not). */
+function readable(path: string): boolean {
+  const permission = (process as { permission?: { has(scope: string, ref?: string): boolean } }).permission;
+  try {
+    return permission?.has('fs.read', path) !== false;
+  } catch {
+    return true;
+  }
+}
+
 function load(): NativeState {
   if (process.env.COREKERNELS_NATIVE === 'off') return { error: 'disabled by COREKERNELS_NATIVE=off' };
   const failures: string[] = [];
+  let unreadable = false;
   for (const c of candidates()) {
+    if (!readable(c.path)) {
+      failures.push(`${c.path}: Node's permission model forbids reading it`);
+      unreadable = true;
+      continue;
+    }
     if (!existsSync(c.path)) {
       failures.push(`${c.path}: not found`);
       continue;
@@ -53,14 +70,18 @@ function load(): NativeState {
       const build = c.build ?? (reported === 'cmake-js' ? 'cmake-js' : 'node-gyp');
       return { addon, build };
     } catch (err) {
+      // process.permission.has('addon') would ask first, but Node 20 (and 22 and 24 before
+      // mid-2025) do not know that scope and answer false even under --allow-addons: the
+      // refusal itself is the one answer every line gives.
+      if (isPermissionRefusal(err)) return { error: forbiddenBy('addon') };
       failures.push(`${c.path}: ${(err as Error).message}`);
     }
   }
+  const remedy = unreadable
+    ? "Let node read the package's folder (--allow-fs-read) and load addons (--allow-addons); "
+    : 'Build it with `npm rebuild corekernels` (needs python3, make and a C++17 compiler); ';
   return {
-    error:
-      `the native addon did not load (${failures.join('; ')}). ` +
-      'Build it with `npm rebuild corekernels` (needs python3, make and a C++17 compiler); ' +
-      'until then the workers and js backends serve every function.',
+    error: `the native addon did not load (${failures.join('; ')}). ${remedy}until then the workers and js backends serve every function.`,
   };
 }
 
@@ -75,13 +96,14 @@ let noticed = false;
 
 /**
  * Called when 'auto' runs a kernel without the addon: says why, once per process, so a
- * missing build is visible without flooding the log. Silence it with
- * `node --disable-warning=CK_NATIVE_UNAVAILABLE`.
+ * missing build is visible without flooding the log. `workersOff` is why the worker threads
+ * are off too, if they are. Silence it with `node --disable-warning=CK_NATIVE_UNAVAILABLE`.
  */
-export function noticeFallback(): void {
+export function noticeFallback(workersOff?: string): void {
   if (noticed) return;
   noticed = true;
-  process.emitWarning(`corekernels: kernels run in JavaScript, not in the native addon: ${native().error}`, {
+  const where = workersOff === undefined ? '' : `; ${workersOff}, so they run on the calling thread`;
+  process.emitWarning(`corekernels: kernels run in JavaScript, not in the native addon: ${native().error}${where}`, {
     code: 'CK_NATIVE_UNAVAILABLE',
   });
 }

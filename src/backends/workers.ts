@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { Worker } from 'node:worker_threads';
 import { codes, runtimeError } from '../errors';
+import { forbiddenBy, workersForbidden } from './permission';
 import type { JsKernel } from '../kernels/kernel';
 import type { ReplyMessage, TaskMessage } from './worker-entry';
 
@@ -22,6 +23,13 @@ interface Slot {
 }
 
 const ENTRY = join(__dirname, 'worker-entry.js');
+
+let availability: { available: boolean; error?: string } | undefined;
+
+/** Whether this process may start worker threads, and why not when it may not. */
+export function workersState(): { available: boolean; error?: string } {
+  return (availability ??= workersForbidden() ? { available: false, error: forbiddenBy('worker') } : { available: true });
+}
 
 // Each call's [next tile, cancelled] pair lives in one SharedArrayBuffer that every worker
 // receives once at start, so a call's message carries only a slot number.
@@ -87,10 +95,23 @@ function next(slot: Slot): void {
 function pump(): void {
   while (queue.length > 0) {
     let slot = slots.find((s) => s.task === undefined);
-    if (!slot && slots.length < poolSize) slots.push((slot = spawn()));
+    if (!slot && slots.length < poolSize) {
+      try {
+        slots.push((slot = spawn()));
+      } catch (err) {
+        if (slots.length === 0) failQueued(err); // else the running workers take the queue
+        return;
+      }
+    }
     if (!slot) return;
     start(slot, queue.shift()!);
   }
+}
+
+/** No worker could start (the system's thread limit, or a refusal): every queued task fails. */
+function failQueued(err: unknown): void {
+  for (const task of queue.splice(0))
+    task.reject(runtimeError(task.fn, codes.BACKEND_UNAVAILABLE, `no worker thread could start: ${(err as Error).message}`, err));
 }
 
 let poolSize = 1;

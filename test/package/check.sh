@@ -45,6 +45,8 @@ contents() {
   return $missing
 }
 check "tarball holds what users need and nothing else" contents
+# prepack deleted dist/ and prepare rebuilt it: the clone's own command must still run.
+check "npx corekernels in the clone after npm pack" in_dir "$repo" sh -c 'npx --no corekernels info | grep -q "^corekernels "'
 check "publint" in_dir "$repo" npx --no publint run --strict "$tgz"
 
 # --- a normal install: prebuilt binary, no compiling ---------------------------------------

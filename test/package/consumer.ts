@@ -1,7 +1,9 @@
 // A strict TypeScript user, compiled against the shipped .d.ts files only. The same source
 // is checked as .mts and .cts (moduleResolution node16) and as .ts (moduleResolution bundler).
 import * as ck from 'corekernels';
-import type { BackendChoice, CallOptions, CoreKernelsError, FloatArray, GemmArgs, Info, Matrix, NumericArray } from 'corekernels';
+import type {
+  BackendChoice, CallOptions, CoreKernelsError, FloatArray, GemmArgs, Info, Matrix, NumericArray, ThreadsSource,
+} from 'corekernels';
 
 const a: Matrix<Float64Array> = ck.matrix(Float64Array, 2, 2, { shared: true });
 const product: Promise<Matrix<Float64Array>> = ck.matmul(a, a, { backend: 'workers', threads: 1, signal: AbortSignal.timeout(1000) });
@@ -16,6 +18,9 @@ const s: Int16Array = ck.shared(Int16Array, 8);
 const i: Info = ck.info();
 const loaded: boolean = i.native.loaded;
 const build: 'node-gyp' | 'cmake-js' | 'prebuilt' | undefined = i.native.build;
+const workers: { available: boolean; error?: string } = i.workers;
+const source: ThreadsSource = i.threadsSource;
+const sources: ('env' | 'configure' | 'cgroup' | 'cpus')[] = [source];
 const backend: BackendChoice = 'auto';
 const opts: CallOptions = { backend, threads: ck.threads() };
 const code: string = ck.codes.SHAPE_MISMATCH;
@@ -28,7 +33,9 @@ const closed: Promise<void> = ck.close();
 ck.configure({ backend: 'gpu' });
 // @ts-expect-error: a number array is not a typed array
 ck.countInRangeSync([1, 2, 3], 0, 1);
+// @ts-expect-error: threadsSource is one of four words
+const wrongSource: ThreadsSource = 'quota';
 // @ts-expect-error: inclusive takes pandas' words only
 ck.countInRangeSync(new Int32Array(1), 0, 1, { inclusive: 'all' });
 
-export { product, sync, c, n, big, rows, h, loaded, build, opts, code, isCk, arrays, closed };
+export { wrongSource, product, sync, c, n, big, rows, h, loaded, build, workers, sources, opts, code, isCk, arrays, closed };
