@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# The packed tarball on every JavaScript runtime we support: installs it with --ignore-scripts
+# into an empty folder (so only the shipped prebuild can give the addon) and runs smoke.mjs
+# there on the host's Node, on Bun and on Deno (the latest of each from the npm registry,
+# cached by version). Exits 1 if any runtime fails.
+#   bash test/package/runtimes.sh [corekernels-x.y.z.tgz]    (no tarball: packs this checkout)
+# Environment: RUNTIMES="node bun deno" (which to run), BUN_VERSION / DENO_VERSION (default
+# latest), COREKERNELS_CI_CACHE (default ~/.cache/corekernels-ci), SMOKE_TIMEOUT (seconds,
+# default 900), REQUIRE_NATIVE (default 1: every runtime must load the prebuild).
+set -uo pipefail
+cd "$(dirname "$0")/../.."
+repo=$PWD
+work=$(mktemp -d "${TMPDIR:-/tmp}/ck-runtimes.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+export npm_config_fund=false npm_config_audit=false npm_config_update_notifier=false npm_config_loglevel=error
+cache=${COREKERNELS_CI_CACHE:-$HOME/.cache/corekernels-ci}
+runtimes=${RUNTIMES:-node bun deno}
+
+tgz=${1:-}
+if [ -z "$tgz" ]; then
+  echo "packing (prepack compiles the prebuild; this takes a while)"
+  npm pack --pack-destination "$work" > "$work/pack.log" 2>&1 || { tail -n 40 "$work/pack.log"; echo "FAIL npm pack"; exit 1; }
+  tgz=$(echo "$work"/corekernels-*.tgz)
+fi
+tgz=$(realpath "$tgz") || exit 1
+
+# fetch PACKAGE VERSION BINARY: the path of BINARY inside PACKAGE@VERSION (npm pack, since
+# npm install refuses these os/cpu-specific packages), unpacked once into the cache. Several
+# runs may fetch at once: each unpacks into its own folder and renames it into place.
+fetch() {
+  local pkg=$1 version=$2 bin=$3 dir tmp
+  version=$(npm view "$pkg@$version" version | tail -n 1) && [ -n "$version" ] || { echo "npm view $pkg failed" >&2; return 1; }
+  dir=$cache/$(sed 's|^@||; s|/|-|' <<<"$pkg")-$version
+  if [ ! -d "$dir" ]; then
+    mkdir -p "$cache" && tmp=$(mktemp -d "$cache/.fetch.XXXXXX") || return 1
+    if ! (cd "$tmp" && npm pack "$pkg@$version" >/dev/null && tar -xzf ./*.tgz && rm ./*.tgz); then
+      rm -rf "$tmp"; echo "npm pack $pkg@$version failed" >&2; return 1
+    fi
+    mv -T "$tmp" "$dir" 2>/dev/null || rm -rf "$tmp" # another run got there first
+  fi
+  find "$dir/package" -type f -name "$bin" -perm -u+x | head -n 1 | grep . || { echo "no $bin in $dir" >&2; return 1; }
+}
+
+app=$work/app
+mkdir -p "$app" && printf '{ "name": "app", "private": true }\n' > "$app/package.json"
+(cd "$app" && npm install --ignore-scripts "$tgz" > "$work/install.log" 2>&1) || { cat "$work/install.log"; echo "FAIL npm install"; exit 1; }
+cp "$repo/test/package/smoke.mjs" "$app/"
+echo "installed $(basename "$tgz") with --ignore-scripts into $app"
+
+# Deno: a package.json beside the script makes Deno 2 resolve bare specifiers from the
+# node_modules folder npm made ("manual" node_modules mode); no lock file, no update check,
+# and its own cache folder so nothing outside this run is written.
+export DENO_NO_UPDATE_CHECK=1 DENO_DIR=$work/deno-dir
+summary=() failed=0
+for rt in $runtimes; do
+  case $rt in
+    node) cmd=(node smoke.mjs) ;;
+    bun) bin=$(fetch @oven/bun-linux-x64 "${BUN_VERSION:-latest}" bun) || { summary+=("bun: FAILED to fetch"); failed=1; continue; }
+      cmd=("$bin" smoke.mjs) ;;
+    deno) bin=$(fetch @deno/linux-x64-glibc "${DENO_VERSION:-latest}" deno) || { summary+=("deno: FAILED to fetch"); failed=1; continue; }
+      cmd=("$bin" run -A --no-lock smoke.mjs) ;;
+    *) echo "unknown runtime $rt"; exit 2 ;;
+  esac
+  version=$("${cmd[0]}" --version | head -n 1)
+  echo "::: smoke on $rt ($version): ${cmd[*]}"
+  t0=$SECONDS
+  if (cd "$app" && REQUIRE_NATIVE=${REQUIRE_NATIVE:-1} timeout "${SMOKE_TIMEOUT:-900}" "${cmd[@]}"); then
+    summary+=("$rt ($version): ok, $((SECONDS - t0)) s")
+  else
+    summary+=("$rt ($version): FAILED (exit $?), $((SECONDS - t0)) s"); failed=1
+  fi
+done
+echo "::: runtimes"
+printf '%s\n' "${summary[@]}"
+exit $failed
