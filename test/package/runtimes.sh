@@ -29,12 +29,16 @@ tgz=$(realpath "$tgz") || exit 1
 # runs may fetch at once: each unpacks into its own folder and renames it into place.
 fetch() {
   local pkg=$1 version=$2 bin=$3 dir tmp
-  version=$(npm view "$pkg@$version" version | tail -n 1) && [ -n "$version" ] || { echo "npm view $pkg failed" >&2; return 1; }
+  # A tag or a range: the newest version it names (npm view answers a list for a range).
+  version=$(npm view "$pkg@$version" version --json | node -e '
+    const all = [].concat(JSON.parse(require("fs").readFileSync(0, "utf8"))); // in no particular order
+    console.log(all.sort((a, b) => a.localeCompare(b, "en", { numeric: true })).pop());') &&
+    [ -n "$version" ] || { echo "npm view $pkg@$2 failed" >&2; return 1; }
   dir=$cache/$(sed 's|^@||; s|/|-|' <<<"$pkg")-$version
   if [ ! -d "$dir" ]; then
     mkdir -p "$cache" && tmp=$(mktemp -d "$cache/.fetch.XXXXXX") || return 1
-    if ! (cd "$tmp" && npm pack "$pkg@$version" >/dev/null && tar -xzf ./*.tgz && rm ./*.tgz); then
-      rm -rf "$tmp"; echo "npm pack $pkg@$version failed" >&2; return 1
+    if ! (cd "$tmp" && npm pack "$pkg@$version" > pack.log 2>&1 && tar -xzf ./*.tgz && rm ./*.tgz pack.log); then
+      cat "$tmp/pack.log" >&2; rm -rf "$tmp"; echo "npm pack $pkg@$version failed" >&2; return 1
     fi
     mv -T "$tmp" "$dir" 2>/dev/null || rm -rf "$tmp" # another run got there first
   fi
@@ -47,9 +51,9 @@ mkdir -p "$app" && printf '{ "name": "app", "private": true }\n' > "$app/package
 cp "$repo/test/package/smoke.mjs" "$app/"
 echo "installed $(basename "$tgz") with --ignore-scripts into $app"
 
-# Deno: a package.json beside the script makes Deno 2 resolve bare specifiers from the
-# node_modules folder npm made ("manual" node_modules mode); no lock file, no update check,
-# and its own cache folder so nothing outside this run is written.
+# Deno 2: the package.json beside the script puts it in "manual" node_modules mode, so the
+# bare 'corekernels' resolves to the folder npm installed, no flag needed (and no deno.lock
+# is written). No update check, and a cache folder of its own so nothing outside is written.
 export DENO_NO_UPDATE_CHECK=1 DENO_DIR=$work/deno-dir
 summary=() failed=0
 for rt in $runtimes; do
@@ -58,7 +62,7 @@ for rt in $runtimes; do
     bun) bin=$(fetch @oven/bun-linux-x64 "${BUN_VERSION:-latest}" bun) || { summary+=("bun: FAILED to fetch"); failed=1; continue; }
       cmd=("$bin" smoke.mjs) ;;
     deno) bin=$(fetch @deno/linux-x64-glibc "${DENO_VERSION:-latest}" deno) || { summary+=("deno: FAILED to fetch"); failed=1; continue; }
-      cmd=("$bin" run -A --no-lock smoke.mjs) ;;
+      cmd=("$bin" run -A smoke.mjs) ;;
     *) echo "unknown runtime $rt"; exit 2 ;;
   esac
   version=$("${cmd[0]}" --version | head -n 1)
