@@ -4,9 +4,11 @@
 # there on the host's Node, on Bun and on Deno (the latest of each from the npm registry,
 # cached by version). Exits 1 if any runtime fails.
 #   bash test/package/runtimes.sh [corekernels-x.y.z.tgz]    (no tarball: packs this checkout)
-# Environment: RUNTIMES="node bun deno" (which to run), BUN_VERSION / DENO_VERSION (default
-# latest), COREKERNELS_CI_CACHE (default ~/.cache/corekernels-ci), SMOKE_TIMEOUT (seconds,
-# default 900), REQUIRE_NATIVE (default 1: every runtime must load the prebuild).
+# Environment: RUNTIMES="node bun deno" (which to run); NODE (the node command, default
+# node, e.g. "qemu-aarch64 -L /usr/aarch64-linux-gnu /path/to/arm64/bin/node"); BUN_VERSION,
+# DENO_VERSION (a version, range or tag; default latest); COREKERNELS_CI_CACHE (default
+# ~/.cache/corekernels-ci); SMOKE_TIMEOUT (seconds a runtime may take, default 900);
+# REQUIRE_NATIVE (default 1: each runtime must load the shipped prebuild).
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 repo=$PWD
@@ -58,14 +60,14 @@ export DENO_NO_UPDATE_CHECK=1 DENO_DIR=$work/deno-dir
 summary=() failed=0
 for rt in $runtimes; do
   case $rt in
-    node) cmd=(node smoke.mjs) ;;
+    node) read -ra cmd <<<"${NODE:-node}"; cmd+=(smoke.mjs) ;;
     bun) bin=$(fetch @oven/bun-linux-x64 "${BUN_VERSION:-latest}" bun) || { summary+=("bun: FAILED to fetch"); failed=1; continue; }
       cmd=("$bin" smoke.mjs) ;;
     deno) bin=$(fetch @deno/linux-x64-glibc "${DENO_VERSION:-latest}" deno) || { summary+=("deno: FAILED to fetch"); failed=1; continue; }
       cmd=("$bin" run -A smoke.mjs) ;;
     *) echo "unknown runtime $rt"; exit 2 ;;
   esac
-  version=$("${cmd[0]}" --version | head -n 1)
+  version=$("${cmd[@]:0:${#cmd[@]}-1}" --version | head -n 1) # the command without its script
   echo "::: smoke on $rt ($version): ${cmd[*]}"
   t0=$SECONDS
   if (cd "$app" && REQUIRE_NATIVE=${REQUIRE_NATIVE:-1} timeout "${SMOKE_TIMEOUT:-900}" "${cmd[@]}"); then

@@ -148,6 +148,12 @@ function expectAbortError(err, what) {
   assert(err instanceof DOMException && err.name === 'AbortError', `${what} rejected with ${err?.name}: ${err?.message}`);
 }
 
+async function timed(fn) {
+  const t0 = performance.now();
+  await fn();
+  return performance.now() - t0;
+}
+
 async function rejection(promise) {
   try {
     await promise;
@@ -178,10 +184,30 @@ await check('exports: every public name, named and default alike, nothing untest
   assert(extra.length === 0, `not checked here: ${extra.join(', ')}`);
 });
 
+// The backends this version of the package takes and this process can run, found by a tiny
+// Sync call on each name (an unknown name is ERR_CK_OUT_OF_RANGE, a missing engine
+// ERR_CK_BACKEND_UNAVAILABLE), so a backend added later is checked without editing this list.
+const CANDIDATES = ['native', 'wasm', 'workers', 'js'];
+const unavailable = {};
+const named = CANDIDATES.filter((backend) => {
+  try {
+    ck.countInRangeSync(new Int8Array(1), 0, 1, { backend });
+    return true;
+  } catch (err) {
+    unavailable[backend] = `${err?.code}: ${err?.message}`;
+    return false;
+  }
+});
+const backends = [...named, 'auto'];
+console.log(`backends: ${backends.join(', ')}`);
+for (const [backend, why] of Object.entries(unavailable)) console.log(`     (not checked: ${backend}, ${why})`);
+
 const info0 = ck.info();
 await check('info()', () => {
   assert(info0.version === pkg.version, `version ${info0.version}, package.json says ${pkg.version}`);
-  assert(['native', 'workers', 'js'].includes(info0.backend), `backend ${info0.backend}`);
+  assert(named.includes(info0.backend), `backend ${info0.backend} is not one of ${named.join(', ')}`);
+  assert(named.includes('native') === info0.native.loaded, `native.loaded is ${info0.native.loaded} but backend 'native' ${
+    named.includes('native') ? 'runs' : 'does not run'}`);
   assert(Number.isInteger(info0.threads) && info0.threads >= 1 && info0.threads === ck.threads(), `threads ${info0.threads}`);
   assert(typeof info0.native.loaded === 'boolean', 'native.loaded is not a boolean');
   if (info0.native.loaded) assert(typeof info0.native.isa === 'string' && info0.native.build, JSON.stringify(info0.native));
@@ -226,7 +252,6 @@ await check('matrix(), fromRows(), toRows(), shared()', () => {
   assert(sh instanceof Int16Array && sh.length === 7 && sh.buffer instanceof SharedArrayBuffer, 'shared()');
 });
 
-const backends = [...(info0.native.loaded ? ['native'] : []), 'workers', 'js', 'auto'];
 const threadCap = Math.min(2, ck.threads());
 
 // Shapes: tiny, odd, skinny, and a 300x300 product large enough that async calls use every thread.
@@ -363,9 +388,11 @@ for (const backend of backends) {
   });
 
   await check(`${backend}: a running matmul aborted mid-way rejects with AbortError`, async () => {
-    // Long enough on each backend to be still running when the abort lands: the JS kernels
-    // take a good part of a second for 600³, the addon for 2000³.
-    const n = backend === 'native' || (backend === 'auto' && info0.native.loaded) ? 2000 : 600;
+    // Sized from a timed 300x300 product so that it would run for ~0.5 s on this backend and
+    // runtime (JS kernels ~800, the addon 2000): still running when the abort lands at 20 ms.
+    const { A: A300 } = matmulCases.at(-1); // 300x300
+    const t300 = await timed(() => ck.matmul(A300, A300, opts));
+    const n = Math.max(300, Math.min(2000, Math.round(300 * Math.cbrt(500 / Math.max(t300, 0.01)))));
     const A = { data: new Float64Array(n * n).fill(0.5), rows: n, cols: n };
     const ac = new AbortController();
     const started = performance.now();
@@ -392,7 +419,7 @@ for (const backend of backends) {
   });
 }
 
-if (!info0.native.loaded) {
+if (!named.includes('native')) {
   await check(`backend 'native' without the addon is ${ck.codes.BACKEND_UNAVAILABLE}`, async () => {
     const err = await rejection(ck.countInRange(new Int8Array(4), 0, 1, { backend: 'native' }));
     assert(err?.code === 'ERR_CK_BACKEND_UNAVAILABLE', `rejected with ${err}`);
