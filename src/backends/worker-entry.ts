@@ -4,10 +4,11 @@ import { readlinkSync } from 'node:fs';
 import { setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import { kernels } from '../kernels/index';
+import { fromWire, type WireJob } from './wire';
 
 export interface TaskMessage {
   kernel: string;
-  job: unknown;
+  job: WireJob;
   tiles: number;
   /** This call's pair in the shared control array: [next tile to claim, cancelled flag]. */
   slot: number;
@@ -35,12 +36,13 @@ parentPort!.on('message', (msg: TaskMessage) => {
   const reply = (r: ReplyMessage) => parentPort!.postMessage(r);
   try {
     const kernel = kernels[msg.kernel];
+    const job = fromWire(msg.job);
     const parts: [number, unknown][] = [];
     for (;;) {
       if (Atomics.load(control, 2 * msg.slot + 1) !== 0) break;
       const t = Atomics.add(control, 2 * msg.slot, 1);
       if (t >= msg.tiles) break;
-      parts.push([t, kernel.run(msg.job, t, t + 1)]);
+      parts.push([t, kernel.run(job, t, t + 1)]);
     }
     reply({ ok: true, parts });
   } catch (err) {

@@ -8,6 +8,7 @@ import { codes, runtimeError } from '../errors';
 import { forbiddenBy, workersForbidden } from './permission';
 import type { JsKernel } from '../kernels/kernel';
 import type { ReplyMessage, TaskMessage } from './worker-entry';
+import { toWire } from './wire';
 
 interface Task {
   /** The public function, for error messages. */
@@ -215,7 +216,7 @@ export async function runWorkers<J extends object, P, R>(
   });
   const free = takeSlot();
   const slot = typeof free === 'number' ? free : await free;
-  const msg: TaskMessage = { kernel: kernel.name, job: shared, tiles, slot };
+  const msg: TaskMessage = { kernel: kernel.name, job: toWire(shared), tiles, slot };
   const cancel = () => {
     Atomics.store(control, 2 * slot + 1, 1); // running tasks stop claiming tiles
     withdraw(msg); // queued ones settle now, not when the work ahead of them ends
