@@ -138,6 +138,22 @@ function referenceHistogram(data, edges) {
   return out;
 }
 
+/** numpy's nanmin and nanmax; NaN, NaN when nothing is left. */
+function referenceMinMax(data) {
+  let min, max;
+  for (const x of data) {
+    if (x !== x) continue;
+    if (min === undefined || x < min) min = x;
+    if (max === undefined || x > max) max = x;
+  }
+  return min === undefined ? { min: NaN, max: NaN } : { min, max };
+}
+
+/** A source of consecutive pieces of data (copies), as a stream of records would arrive. */
+function* piecesOf(data, size) {
+  for (let i = 0; i < data.length; i += size) yield data.slice(i, i + size);
+}
+
 const sameArray = (got, want) => {
   assert(got.length === want.length, `length ${got.length}, expected ${want.length}`);
   for (let i = 0; i < want.length; i++) if (got[i] !== want[i]) throw new Error(`[${i}] = ${got[i]}, expected ${want[i]}`);
@@ -167,7 +183,7 @@ async function rejection(promise) {
 
 const PUBLIC = [
   'matmul', 'matmulSync', 'gemm', 'gemmSync', 'countInRange', 'countInRangeSync', 'countInRangeByRow',
-  'countInRangeByRowSync', 'histogram', 'histogramSync', 'matrix', 'fromRows', 'toRows', 'shared', 'configure',
+  'countInRangeByRowSync', 'histogram', 'histogramSync', 'minMax', 'minMaxSync', 'matrix', 'fromRows', 'toRows', 'shared', 'configure',
   'threads', 'info', 'close', 'codes',
 ];
 const runtime = typeof Bun !== 'undefined' ? `Bun ${Bun.version}` : typeof Deno !== 'undefined' ? `Deno ${Deno.version.deno}`
@@ -373,6 +389,23 @@ for (const backend of backends) {
     await check(`${backend}: histogramSync ${c.name}`, () => sameArray(ck.histogramSync(c.data, c.edges, opts), c.want));
   }
 
+  for (const c of [...countCases, ...histogramCases]) {
+    const want = referenceMinMax(c.data);
+    const same = (got) => assert(Object.is(got.min, want.min) && Object.is(got.max, want.max) || (got.min === want.min && got.max === want.max),
+      `${JSON.stringify(got, (_, v) => typeof v === 'bigint' ? `${v}n` : v)}, expected ${want.min}..${want.max}`);
+    await check(`${backend}: minMax ${c.name}`, async () => same(await ck.minMax(c.data, opts)));
+    await check(`${backend}: minMaxSync ${c.name}`, () => same(ck.minMaxSync(c.data, opts)));
+  }
+  await check(`${backend}: countInRange, histogram and minMax over a source of chunks equal the in-memory calls`, async () => {
+    const c = histogramCases.at(-1), pieces = () => piecesOf(c.data, 100_003);
+    sameArray(await ck.histogram(pieces(), c.edges, opts), c.want);
+    const k = countCases.find((x) => x.data.length >= 1_000_000 && typeof x.lo === 'number') ?? countCases[0];
+    const got = await ck.countInRange(piecesOf(k.data, 65_537), k.lo, k.hi, { ...opts, inclusive: k.inclusive });
+    assert(got === k.want, `${got}, expected ${k.want}`);
+    const mm = await ck.minMax(pieces(), opts), want = referenceMinMax(c.data);
+    assert(mm.min === want.min && mm.max === want.max, `minMax ${mm.min}..${mm.max}, expected ${want.min}..${want.max}`);
+  });
+
   await check(`${backend}: an aborted signal rejects every async function with AbortError`, async () => {
     const signal = AbortSignal.abort();
     const o = { ...opts, signal };
@@ -383,6 +416,7 @@ for (const backend of backends) {
       countInRange: () => ck.countInRange(countCases[0].data, 0, 1, o),
       countInRangeByRow: () => ck.countInRangeByRow(byRowCases[0].m, 0, 1, o),
       histogram: () => ck.histogram(histogramCases[0].data, histogramCases[0].edges, o),
+      minMax: () => ck.minMax(countCases[0].data, o),
     };
     for (const [fn, call] of Object.entries(calls)) expectAbortError(await rejection(call()), fn);
   });
