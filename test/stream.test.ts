@@ -96,10 +96,11 @@ describe.each(backends())('streaming on the %s backend', (backend) => {
   });
 
   it('an empty source counts 0 and gives an all-zero histogram, its bounds still checked', async () => {
-    expect(await ck.countInRange([], 0, 1, { backend })).toBe(0);
+    expect(await ck.countInRange(slowly([]), 0, 1, { backend })).toBe(0);
+    expect(ck.countInRangeSync(new Set<Float32Array>(), 0, 1, { backend })).toBe(0);
     expect(await ck.countInRange(Readable.from([]), 0n, 1n, { backend, dtype: 'uint64' })).toBe(0);
     expect(Array.from(await ck.histogram(slowly([]), [0, 1, 2], { backend }))).toEqual([0, 0]);
-    await expect(ck.countInRange([], NaN, 1, { backend })).rejects.toThrow(expectCode('ERR_CK_NAN_BOUND', RangeError));
+    await expect(ck.countInRange(slowly([]), NaN, 1, { backend })).rejects.toThrow(expectCode('ERR_CK_NAN_BOUND', RangeError));
     await expect(ck.countInRange([new Float64Array(3)], 0n, 1n, { backend }))
       .rejects.toThrow(expectCode('ERR_CK_INVALID_ARG_TYPE', TypeError));
   });
@@ -182,6 +183,14 @@ describe('bad sources are refused with a coded error', () => {
     await expect(ck.countInRange(Readable.from([Buffer.alloc(8), Buffer.alloc(3)]), 0, 1, { dtype: 'float64' })).rejects.toThrow(
       expect.objectContaining({ name: 'RangeError', code: 'ERR_CK_PARTIAL_ELEMENT', message: expect.stringMatching(/3 byte\(s\) into a 8-byte element/) }));
     expect(() => ck.countInRangeSync([new Uint8Array(5)], 0, 1, { dtype: 'int16' })).toThrow(expectCode('ERR_CK_PARTIAL_ELEMENT', RangeError));
+  });
+
+  it('an array of numbers, or an empty array, is not a source: refused as data that is not a TypedArray', async () => {
+    for (const data of [[1, 2], []]) {
+      await expect(ck.countInRange(data as never, 0, 1)).rejects.toThrow(
+        expect.objectContaining({ name: 'TypeError', code: 'ERR_CK_INVALID_ARG_TYPE', message: 'countInRange: data must be a TypedArray (got Array)' }));
+      expect(() => ck.minMaxSync(data as never)).toThrow(expect.objectContaining({ code: 'ERR_CK_INVALID_ARG_TYPE', message: 'minMaxSync: data must be a TypedArray (got Array)' }));
+    }
   });
 
   it('a byte source yielding strings', async () => {

@@ -36,7 +36,7 @@ export async function reduceSource<R>(red: Reduction<R>, source: Source, opts: S
   const inner = new AbortController();
   const onAbort = () => inner.abort(signal!.reason);
   signal?.addEventListener('abort', onAbort, { once: true });
-  const { it, async } = iteratorOf(source);
+  const { it, async } = iteratorOf(red.fn, source);
   const running = new Set<Promise<void>>();
   let acc: R | undefined;
   let failure: { error: unknown } | undefined;
@@ -99,7 +99,7 @@ export async function reduceSource<R>(red: Reduction<R>, source: Source, opts: S
 export function reduceSourceSync<R>(red: Reduction<R>, source: Source, opts: StreamOptions | undefined): R {
   callOptions(red.fn, opts as never);
   const blocks = new Blocks(red.fn, dtypeOf(red.fn, source, opts?.dtype), BLOCK_BYTES);
-  const { it, async } = iteratorOf(source);
+  const { it, async } = iteratorOf(red.fn, source);
   if (async) {
     stopReading(source, it);
     throw typeError(red.fn, codes.INVALID_ARG_TYPE, `an async source (AsyncIterable or Readable) needs the async ${red.fn.replace(/Sync$/, '')}`);

@@ -15,9 +15,14 @@ export const DTYPES: Readonly<Record<Dtype, Ctor>> = {
 export type Source = AsyncIterable<ArrayBufferView> | Iterable<ArrayBufferView> | NodeJS.ReadableStream;
 export type ChunkIterator = Iterator<unknown> | AsyncIterator<unknown>;
 
-/** True for what is not an array but can be iterated for chunks (a string is neither). */
+/**
+ * True for what is not an array of elements but can be iterated for chunks (a string is
+ * neither). A plain Array is a source only when it holds chunks: an array of numbers (or an
+ * empty one) is refused as data that is not a TypedArray, as it always was.
+ */
 export function isSource(x: unknown): x is Source {
   if (x === null || typeof x !== 'object' || ArrayBuffer.isView(x)) return false;
+  if (Array.isArray(x)) return x.length > 0 && ArrayBuffer.isView(x[0]);
   const o = x as Record<symbol, unknown>;
   return typeof o[Symbol.asyncIterator] === 'function' || typeof o[Symbol.iterator] === 'function';
 }
@@ -42,12 +47,21 @@ export function dtypeOf(fn: string, source: Source, dtype: unknown): Ctor | unde
   return ctor;
 }
 
-/** The source's chunk iterator, async when it offers one. */
-export function iteratorOf(source: Source): { it: ChunkIterator; async: boolean } {
+/**
+ * The source's chunk iterator, async when it offers one. An object whose iterator cannot
+ * even start (a Proxy of a TypedArray, whose inherited values() refuses the proxy) is bad
+ * data, not a failing source: a coded TypeError.
+ */
+export function iteratorOf(fn: string, source: Source): { it: ChunkIterator; async: boolean } {
   const o = source as unknown as Record<symbol, (() => ChunkIterator) | undefined>;
   const asyncIt = o[Symbol.asyncIterator];
-  if (typeof asyncIt === 'function') return { it: asyncIt.call(source), async: true };
-  return { it: o[Symbol.iterator]!.call(source), async: false };
+  try {
+    if (typeof asyncIt === 'function') return { it: asyncIt.call(source), async: true };
+    return { it: o[Symbol.iterator]!.call(source), async: false };
+  } catch (err) {
+    throw typeError(fn, codes.INVALID_ARG_TYPE,
+      `data must be a TypedArray or a source of chunks (got ${describe(source)}, whose iterator failed: ${(err as Error)?.message ?? String(err)})`);
+  }
 }
 
 export type { Ctor };

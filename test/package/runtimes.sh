@@ -26,25 +26,12 @@ if [ -z "$tgz" ]; then
 fi
 tgz=$(realpath "$tgz") || exit 1
 
-# fetch PACKAGE VERSION BINARY: the path of BINARY inside PACKAGE@VERSION (npm pack, since
-# npm install refuses these os/cpu-specific packages), unpacked once into the cache. Several
-# runs may fetch at once: each unpacks into its own folder and renames it into place.
+# fetch PACKAGE VERSION BINARY: the path of BINARY inside PACKAGE@VERSION, unpacked once into
+# the cache by scripts/fetch-runtime.sh.
 fetch() {
-  local pkg=$1 version=$2 bin=$3 dir tmp
-  # A tag or a range: the newest version it names (npm view answers a list for a range).
-  version=$(npm view "$pkg@$version" version --json | node -e '
-    const all = [].concat(JSON.parse(require("fs").readFileSync(0, "utf8"))); // in no particular order
-    console.log(all.sort((a, b) => a.localeCompare(b, "en", { numeric: true })).pop());') &&
-    [ -n "$version" ] || { echo "npm view $pkg@$2 failed" >&2; return 1; }
-  dir=$cache/$(sed 's|^@||; s|/|-|' <<<"$pkg")-$version
-  if [ ! -d "$dir" ]; then
-    mkdir -p "$cache" && tmp=$(mktemp -d "$cache/.fetch.XXXXXX") || return 1
-    if ! (cd "$tmp" && npm pack "$pkg@$version" > pack.log 2>&1 && tar -xzf ./*.tgz && rm ./*.tgz pack.log); then
-      cat "$tmp/pack.log" >&2; rm -rf "$tmp"; echo "npm pack $pkg@$version failed" >&2; return 1
-    fi
-    mv -T "$tmp" "$dir" 2>/dev/null || rm -rf "$tmp" # another run got there first
-  fi
-  find "$dir/package" -type f -name "$bin" -perm -u+x | head -n 1 | grep . || { echo "no $bin in $dir" >&2; return 1; }
+  local dir
+  dir=$(CK_RUNTIME_CACHE=$cache bash "$repo/scripts/fetch-runtime.sh" "$1@$2") || return 1
+  find "$dir" -type f -name "$3" -perm -u+x | head -n 1 | grep . || { echo "no $3 in $dir" >&2; return 1; }
 }
 
 app=$work/app
