@@ -7,8 +7,10 @@ import { uniformGuess, type BinGuess } from './histogram-guess';
 import {
   countByRowKernel, countKernel, histogramKernel, type CountByRowJob, type CountJob, type HistogramJob,
 } from './kernels/count';
-import type { Inclusive, NumericArray, RangeOptions, RangeSyncOptions, SyncOptions, CallOptions, StreamOptions } from './types';
+import type { HistogramOptions, Inclusive, MinMax, NumericArray, RangeOptions, RangeSyncOptions, SyncOptions, CallOptions, StreamOptions } from './types';
 import * as v from './validate';
+import { checkBinCount, checkRange, equalEdges, type OuterRange } from './histogram-bins';
+import { minMax, minMaxSync } from './minmax';
 import { reduceSource, reduceSourceSync, type Reduction } from './stream/reduce';
 import { isSource, type Ctor, type Source } from './stream/source';
 
@@ -189,11 +191,11 @@ function prepareHistogram(fn: string, data: unknown, edges: unknown, opts: CallO
   return { o, out, call };
 }
 
-function histogramReduction(fn: string, edges: ArrayLike<number>, opts: CallOptions | undefined): Reduction<Float64Array> {
+function histogramReduction(fn: string, edgesFor: (block: NumericArray) => ArrayLike<number>, opts: CallOptions | undefined): Reduction<Float64Array> {
   return {
     fn,
-    run: (block, signal) => histogram(block, edges, { ...opts, signal }),
-    runSync: (block) => histogramSync(block, edges, opts),
+    run: (block, signal) => histogram(block, edgesFor(block), { ...opts, signal }),
+    runSync: (block) => histogramSync(block, edgesFor(block), opts),
     merge: (a, b) => {
       for (let i = 0; i < a.length; i++) a[i] += b[i];
       return a;
@@ -202,14 +204,50 @@ function histogramReduction(fn: string, edges: ArrayLike<number>, opts: CallOpti
   };
 }
 
+const isFloat32 = (data: NumericArray) => v.typedArrayKind(data) === 'Float32Array';
+
 /**
- * numpy.histogram with explicit edges: bin i counts edges[i] <= x < edges[i+1], the last
- * bin also x == its right edge. `data` is an array or a source (see stream/source.ts).
+ * What `bins` asks for, checked before any work: explicit edges, or a count with a range
+ * (options.range, else the data's own, which needs a first pass: `dataRange`).
  */
-export async function histogram(data: NumericArray | Source, edges: ArrayLike<number>, opts?: CallOptions & StreamOptions): Promise<Float64Array> {
+function binsOf(fn: string, bins: unknown, opts: HistogramOptions | undefined, source: boolean) {
+  if (typeof bins !== 'number') return { edges: checkEdges(fn, bins) };
+  const count = checkBinCount(fn, bins);
+  const range = opts?.range === undefined ? undefined : checkRange(fn, opts.range);
+  if (source && !range)
+    throw typeError(fn, codes.INVALID_ARG_TYPE, 'a bin count over a source needs options.range (the data\'s own range would take a second pass)');
+  return { count, range };
+}
+
+/** numpy's outer range when it comes from the data: its min and max, NaN ignored; [0, 1] when there is no value. */
+function dataRange(fn: string, data: NumericArray, mm: MinMax): OuterRange {
+  if (Number.isNaN(mm.min)) return { first: 0, last: 1, float32Math: false };
+  const first = Number(mm.min), last = Number(mm.max);
+  if (!Number.isFinite(first) || !Number.isFinite(last))
+    throw rangeError(fn, codes.OUT_OF_RANGE, `the data's range [${first}, ${last}] is not finite: give options.range`);
+  return { first, last, float32Math: isFloat32(data) };
+}
+
+const givenRange = ([first, last]: [number, number]): OuterRange => ({ first, last, float32Math: false });
+
+/**
+ * numpy.histogram. `bins` is the explicit edges (bin i counts edges[i] <= x < edges[i+1],
+ * the last bin also x == its right edge) or a number of equal bins over options.range (by
+ * default the data's min and max, NaN ignored) with numpy's own edge arithmetic. `data` is
+ * an array or a source (see stream/source.ts; a bin count there needs options.range).
+ */
+export async function histogram(data: NumericArray | Source, bins: ArrayLike<number> | number,
+  opts?: HistogramOptions & StreamOptions): Promise<Float64Array> {
+  const b = binsOf('histogram', bins, opts, isSource(data));
   if (isSource(data)) {
-    checkEdges('histogram', edges); // refused before the source is read
-    return reduceSource(histogramReduction('histogram', edges, opts), data, opts);
+    const edgesFor = b.edges ? () => b.edges : (block: NumericArray) => equalEdges(givenRange(b.range!), b.count!, isFloat32(block));
+    return reduceSource(histogramReduction('histogram', edgesFor, opts), data, opts);
+  }
+  let edges = b.edges;
+  if (!edges) {
+    const d = v.numericArray('histogram', 'data', data);
+    const range = b.range ? givenRange(b.range) : dataRange('histogram', d, await minMax(d, opts));
+    edges = equalEdges(range, b.count!, isFloat32(d));
   }
   const { o, out, call } = prepareHistogram('histogram', data, edges, opts);
   if (call) await runAsync(call, o);
@@ -217,10 +255,18 @@ export async function histogram(data: NumericArray | Source, edges: ArrayLike<nu
   return out;
 }
 
-export function histogramSync(data: NumericArray | Iterable<ArrayBufferView>, edges: ArrayLike<number>, opts?: SyncOptions & StreamOptions): Float64Array {
+export function histogramSync(data: NumericArray | Iterable<ArrayBufferView>, bins: ArrayLike<number> | number,
+  opts?: Omit<HistogramOptions, 'signal'> & StreamOptions): Float64Array {
+  const b = binsOf('histogramSync', bins, opts, isSource(data));
   if (isSource(data)) {
-    checkEdges('histogramSync', edges);
-    return reduceSourceSync(histogramReduction('histogramSync', edges, opts), data, opts);
+    const edgesFor = b.edges ? () => b.edges : (block: NumericArray) => equalEdges(givenRange(b.range!), b.count!, isFloat32(block));
+    return reduceSourceSync(histogramReduction('histogramSync', edgesFor, opts), data, opts);
+  }
+  let edges = b.edges;
+  if (!edges) {
+    const d = v.numericArray('histogramSync', 'data', data);
+    const range = b.range ? givenRange(b.range) : dataRange('histogramSync', d, minMaxSync(d, opts));
+    edges = equalEdges(range, b.count!, isFloat32(d));
   }
   const { o, out, call } = prepareHistogram('histogramSync', data, edges, opts);
   if (call) runSync(call, o);

@@ -51,6 +51,11 @@ export interface GemmArgs<T extends FloatArray> {
   ldc?: number;
 }
 
+export interface HistogramOptions extends CallOptions {
+  /** With a bin count: the [min, max] the bins span (numpy's `range`); by default the data's own, NaN ignored. */
+  range?: [number, number];
+}
+
 /** minMax's result: the least and greatest element, NaN and NaN when there is none; bigints for BigInt arrays. */
 export interface MinMax {
   min: number | bigint;
