@@ -24,7 +24,7 @@ in_dir() { (cd "$1" && shift && "$@"); }
 fresh_app() { mkdir -p "$1" && printf '{ "name": "app", "private": true }\n' > "$1/package.json"; }
 
 # --- pack -------------------------------------------------------------------------------
-echo "packing (prepack compiles the prebuild; this takes a while)"
+echo "packing (prepack compiles the prebuilds; this takes a while)"
 mkdir -p "$work/dist"
 if ! npm pack --pack-destination "$work/dist" > "$work/pack.log" 2>&1; then
   echo "FAIL npm pack"; tail -n 40 "$work/pack.log" | sed 's/^/    /'; exit 1
