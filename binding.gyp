@@ -5,7 +5,20 @@
     # library with that ISA's flags (x64 only; on other targets they compile to nothing).
     # A kernel folder with a kernels/avx2.cc or kernels/avx512.cc adds it here, nowhere else.
     "ck_avx2_sources": ["native/gemm/kernels/avx2.cc", "native/count/kernels/avx2.cc"],
-    "ck_avx512_sources": ["native/gemm/kernels/avx512.cc", "native/count/kernels/avx512.cc"]
+    "ck_avx2_cflags": ["-mavx2", "-mfma", "-mpopcnt"],
+    "ck_avx512_sources": ["native/gemm/kernels/avx512.cc", "native/count/kernels/avx512.cc"],
+    "ck_avx512_cflags": ["-mavx512f", "-mavx512dq", "-mavx512bw", "-mavx512vl", "-mavx2", "-mfma", "-mpopcnt"],
+    # Linux: one binary for every glibc from 2.28 on (the oldest Node 22 runs on). libstdc++
+    # is linked in, unused sections dropped and only Node-API's entry points exported; glibc
+    # symbols whose default version is newer than 2.28 are bound to their first versions
+    # (native/compat/glibc.cc says which and why). libgcc_s stays shared: every glibc system has it, and the static
+    # unwinder of a GCC built on glibc >= 2.35 needs _dl_find_object (2.35) with no fallback.
+    # scripts/prebuild-linux.mjs reads these too; scripts/check-symbols.sh checks the result.
+    "ck_linux_sources": ["native/compat/glibc.cc"],
+    "ck_linux_ldflags": ["-static-libstdc++", "-Wl,--exclude-libs,ALL", "-Wl,--gc-sections",
+      "-Wl,--version-script=<(module_root_dir)/native/compat/exports.ver",
+      "-Wl,--wrap=pthread_create", "-Wl,--wrap=pthread_join", "-Wl,--wrap=pthread_once",
+      "-Wl,--wrap=__libc_single_threaded"]
   },
   "target_defaults": {
     "cflags!": ["-fno-exceptions", "-O2", "-O0"],
@@ -53,8 +66,10 @@
         "COREKERNELS_BUILD=\"node-gyp\""
       ],
       "ldflags": ["-pthread"],
+      # Every target links both: off x86-64 they compile to stubs that report "not here".
+      "dependencies": ["ck_isa_avx2", "ck_isa_avx512"],
       "conditions": [
-        ["target_arch=='x64'", { "dependencies": ["ck_isa_avx2", "ck_isa_avx512"] }]
+        ["OS=='linux'", { "sources": ["<@(ck_linux_sources)"], "ldflags": ["<@(ck_linux_ldflags)"] }]
       ]
     },
     {
@@ -64,8 +79,8 @@
       "cflags": ["-fPIC"],
       "conditions": [
         ["target_arch=='x64'", {
-          "cflags": ["-mavx2", "-mfma", "-mpopcnt"],
-          "xcode_settings": { "OTHER_CPLUSPLUSFLAGS": ["-mavx2", "-mfma", "-mpopcnt"] },
+          "cflags": ["<@(ck_avx2_cflags)"],
+          "xcode_settings": { "OTHER_CPLUSPLUSFLAGS": ["<@(ck_avx2_cflags)"] },
           "msvs_settings": { "VCCLCompilerTool": { "AdditionalOptions": ["/arch:AVX2"] } }
         }]
       ]
@@ -77,8 +92,8 @@
       "cflags": ["-fPIC"],
       "conditions": [
         ["target_arch=='x64'", {
-          "cflags": ["-mavx512f", "-mavx512dq", "-mavx512bw", "-mavx512vl", "-mavx2", "-mfma", "-mpopcnt"],
-          "xcode_settings": { "OTHER_CPLUSPLUSFLAGS": ["-mavx512f", "-mavx512dq", "-mavx512bw", "-mavx512vl", "-mavx2", "-mfma", "-mpopcnt"] },
+          "cflags": ["<@(ck_avx512_cflags)"],
+          "xcode_settings": { "OTHER_CPLUSPLUSFLAGS": ["<@(ck_avx512_cflags)"] },
           "msvs_settings": { "VCCLCompilerTool": { "AdditionalOptions": ["/arch:AVX512"] } }
         }]
       ]

@@ -30,7 +30,7 @@ function candidates(): { path: string; build?: NativeState['build'] }[] {
   const forced = process.env.COREKERNELS_NATIVE;
   if (forced) return forced === 'off' ? [] : [{ path: forced }];
   // A local build comes before the shipped prebuild: it is what a developer just compiled
-  // (prebuildify moves its output away, so a stale prebuild never shadows a fresh build).
+  // (packing writes prebuilds/ and leaves build/ alone, so a prebuild never shadows it).
   // Installed from npm, build/ only exists when the install compiled because no prebuild loaded.
   return [
     { path: join(root, 'build', 'Release', 'corekernels.node') },

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# The package as a user receives it. Packs the tarball (prepack builds the prebuild), then
-# installs it into empty folders and checks: the contents, ESM and CommonJS users, strict
+# The package as a user receives it. Packs the tarball (prepack builds the prebuilds), then
+# installs it into empty folders and checks: the contents, the shipped binaries' glibc and
+# libstdc++ needs (scripts/check-symbols.sh), ESM and CommonJS users, strict
 # TypeScript users on the shipped types only, the CLI, --ignore-scripts, and an install
 # where nothing can compile and no prebuild fits. One "PASS name" or "FAIL name" line per
 # check; exits 1 if any failed.
@@ -23,7 +24,7 @@ in_dir() { (cd "$1" && shift && "$@"); }
 fresh_app() { mkdir -p "$1" && printf '{ "name": "app", "private": true }\n' > "$1/package.json"; }
 
 # --- pack -------------------------------------------------------------------------------
-echo "packing (prepack compiles the prebuild; this takes a while)"
+echo "packing (prepack compiles the prebuilds; this takes a while)"
 mkdir -p "$work/dist"
 if ! npm pack --pack-destination "$work/dist" > "$work/pack.log" 2>&1; then
   echo "FAIL npm pack"; tail -n 40 "$work/pack.log" | sed 's/^/    /'; exit 1
@@ -36,7 +37,7 @@ echo "PASS npm pack: $(basename "$tgz"), $(( $(stat -c %s "$tgz") / 1024 )) kB p
 contents() {
   local want missing=0
   for want in package.json README.md binding.gyp dist/index.js dist/index.d.ts dist/cli/main.js dist/backends/worker-entry.js \
-    native/addon/addon.cc "prebuilds/$(node -p 'process.platform + "-" + process.arch')/corekernels.node"; do
+    native/addon/addon.cc prebuilds/linux-x64/corekernels.node prebuilds/linux-arm64/corekernels.node; do
     grep -qxF "$want" "$work/files.txt" || { echo "missing: $want"; missing=1; }
   done
   if grep -E '^(src|test|build|build-cmake|scripts|docs|node_modules|\.ci)/|\.map$|\.tsbuildinfo$|\.o$' "$work/files.txt"; then
@@ -48,6 +49,12 @@ check "tarball holds what users need and nothing else" contents
 # prepack deleted dist/ and prepare rebuilt it: the clone's own command must still run.
 check "npx corekernels in the clone after npm pack" in_dir "$repo" sh -c 'npx --no corekernels info | grep -q "^corekernels "'
 check "publint" in_dir "$repo" npx --no publint run --strict "$tgz"
+shipped_binaries() { # every .node in the tarball, as a user on an old Linux receives it
+  mkdir -p "$work/shipped" && tar -xzf "$tgz" -C "$work/shipped" &&
+    (cd "$work/shipped/package" && bash "$repo/scripts/check-symbols.sh" $(find . -name '*.node' | sort)) | tee "$work/symbols.txt"
+}
+check "every shipped binary needs glibc <= 2.28 and no libstdc++" shipped_binaries
+sed -n 's/^PASS /    /p' "$work/symbols.txt" # the versions each one needs, for the log
 
 # --- a normal install: prebuilt binary, no compiling ---------------------------------------
 app=$work/app
