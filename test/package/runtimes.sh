@@ -15,7 +15,6 @@ repo=$PWD
 work=$(mktemp -d "${TMPDIR:-/tmp}/ck-runtimes.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 export npm_config_fund=false npm_config_audit=false npm_config_update_notifier=false npm_config_loglevel=error
-cache=${COREKERNELS_CI_CACHE:-$HOME/.cache/corekernels-ci}
 runtimes=${RUNTIMES:-node bun deno}
 
 tgz=${1:-}
@@ -26,13 +25,8 @@ if [ -z "$tgz" ]; then
 fi
 tgz=$(realpath "$tgz") || exit 1
 
-# fetch PACKAGE VERSION BINARY: the path of BINARY inside PACKAGE@VERSION, unpacked once into
-# the cache by scripts/fetch-runtime.sh.
-fetch() {
-  local dir
-  dir=$(CK_RUNTIME_CACHE=$cache bash "$repo/scripts/fetch-runtime.sh" "$1@$2") || return 1
-  find "$dir" -type f -name "$3" -perm -u+x | head -n 1 | grep . || { echo "no $3 in $dir" >&2; return 1; }
-}
+# shellcheck source=fetch.sh
+source "$repo/test/package/fetch.sh"
 
 app=$work/app
 mkdir -p "$app" && printf '{ "name": "app", "private": true }\n' > "$app/package.json"
