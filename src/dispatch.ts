@@ -62,6 +62,18 @@ function backendFor<J extends object>(fn: string, opts: CheckedOptions, kernel: 
   }
 }
 
+/**
+ * Whether a call on the chosen backend reads its input where it is for a few microseconds
+ * of overhead (the addon; the JS kernels inline), rather than handing it to worker threads,
+ * which costs a hand-off and, off shared memory, a copy. Streams use it to choose between
+ * counting a chunk in place and gathering chunks into shared blocks.
+ */
+export function readsInPlace(opts: CheckedOptions): boolean {
+  if (opts.backend === 'native' || opts.backend === 'js') return true;
+  if (opts.backend === 'workers') return false;
+  return native().addon !== undefined || opts.threads === 1;
+}
+
 export function runSync<J extends object, P, R>(call: Call<J, P, R>, opts: CheckedOptions): R {
   const backend = backendFor(call.fn, opts, call.kernel, call.job, true);
   if (backend === 'native') return call.nativeResult(call.native(native().addon!, false, 0, opts.threads));

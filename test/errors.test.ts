@@ -352,7 +352,7 @@ const histogramCases: Case[] = [
   hi('data a plain array', () => [1, 2], () => [0, 1], TypeError, C.TYPE),
   hi('data a DataView', () => new DataView(new ArrayBuffer(8)), () => [0, 1], TypeError, C.TYPE),
   hi('data detached', () => detach(f64(4)), () => [0, 1], TypeError, C.DETACHED),
-  hi('edges a number', d4, () => 5, TypeError, C.TYPE),
+  hi('bins a fractional number (a count must be an integer)', d4, () => 5.5, TypeError, C.TYPE),
   hi('edges null', d4, () => null, TypeError, C.TYPE),
   hi('edges missing', d4, () => undefined, TypeError, C.TYPE),
   hi('edges of strings', d4, () => ['0', '1'], TypeError, C.TYPE),

@@ -78,6 +78,19 @@ describe.each(backends())('streaming on the %s backend', (backend) => {
       .toEqual(Array.from(ck.histogramSync(x, EDGES)));
   });
 
+  it('large byte chunks: aligned ones read in place, odd offsets and straddling elements copied', async () => {
+    const x = doubles(400_000, 9), raw = bytesOf(x);
+    const odd = Buffer.alloc(raw.length + 3);
+    raw.copy(odd, 3);
+    const at = (from: number, to: number) => odd.subarray(3 + from, 3 + to); // byteOffset 3 mod 8
+    const aligned = (from: number, to: number) => raw.subarray(from, to);
+    // 1 MiB aligned, then 100003 bytes (ends mid-element), 1 MiB at an odd offset, the rest aligned again.
+    const chunks = [aligned(0, 1 << 20), aligned(1 << 20, (1 << 20) + 100_003), at((1 << 20) + 100_003, (2 << 20) + 100_003),
+      aligned((2 << 20) + 100_003, raw.length)];
+    expect(await ck.countInRange(chunks, 0.25, 0.75, { backend, dtype: 'float64' })).toBe(ck.countInRangeSync(x, 0.25, 0.75));
+    expect(ck.minMaxSync(chunks, { backend, dtype: 'float64' })).toEqual(ck.minMaxSync(x));
+  });
+
   it('fs.createReadStream of a file of int32 and of int64 (bigint bounds)', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'ck-stream-'));
     try {

@@ -1,7 +1,8 @@
 // Gathers a source's chunks into blocks large enough to amortise a kernel call. Small chunks
 // are copied into reusable blocks on SharedArrayBuffers (so the workers backend needs no
-// further copy); a chunk as large as a block is used in place. Byte chunks are copied byte
-// by byte, so an element may straddle two chunks.
+// further copy); a chunk of at least `inPlaceBytes` is counted where it is (for a byte
+// source, when it starts on an element boundary; its trailing part element starts a block).
+// Byte chunks are copied byte by byte, so an element may straddle two chunks.
 import { codes, describe, rangeError, typeError } from '../errors';
 import type { NumericArray } from '../types';
 import { ctorOf, numericArray, typedArrayKind } from '../validate';
@@ -24,21 +25,29 @@ export class Blocks {
   private filled = 0;
   private firstKind: string | undefined;
 
-  constructor(private readonly fn: string, dtype: Ctor | undefined, private readonly blockBytes: number) {
+  constructor(private readonly fn: string, dtype: Ctor | undefined, private readonly blockBytes: number,
+    private readonly inPlaceBytes: number) {
     this.ctor = dtype;
     this.bytesMode = dtype !== undefined;
   }
 
   /** Takes chunk number `index`; returns the blocks it completed, in order. */
   push(chunk: unknown, index: number): Block[] {
-    const bytes = this.bytesMode ? this.byteView(chunk, index) : this.elementBytes(chunk, index);
-    const ready: Block[] = [];
-    if (!this.bytesMode && bytes.byteLength >= this.blockBytes) {
-      const partial = this.take();
-      if (partial) ready.push(partial);
-      ready.push({ data: numericArray(this.fn, `chunk ${index} of the source`, chunk), inPlace: true, release: () => {} });
-      return ready;
+    if (!this.bytesMode) {
+      const arr = this.element(chunk, index);
+      if (arr.byteLength >= this.inPlaceBytes) return [inPlace(arr)];
+      return this.copy(new Uint8Array(arr.buffer, arr.byteOffset, arr.byteLength));
     }
+    const bytes = this.byteView(chunk, index), size = this.ctor!.BYTES_PER_ELEMENT;
+    if (bytes.byteLength >= this.inPlaceBytes && this.filled % size === 0 && bytes.byteOffset % size === 0) {
+      const whole = bytes.byteLength - (bytes.byteLength % size);
+      return [inPlace(new this.ctor!(bytes.buffer, bytes.byteOffset, whole / size)), ...this.copy(bytes.subarray(whole))];
+    }
+    return this.copy(bytes);
+  }
+
+  private copy(bytes: Uint8Array): Block[] {
+    const ready: Block[] = [];
     let at = 0;
     while (at < bytes.byteLength) {
       const block = (this.current ??= new Uint8Array(this.free.pop() ?? new SharedArrayBuffer(this.blockBytes)));
@@ -75,7 +84,7 @@ export class Blocks {
     return new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength);
   }
 
-  private elementBytes(chunk: unknown, index: number): Uint8Array {
+  private element(chunk: unknown, index: number): NumericArray {
     const kind = typedArrayKind(chunk);
     const arr = numericArray(this.fn, `chunk ${index} of the source`, chunk);
     if (this.firstKind === undefined) {
@@ -85,6 +94,8 @@ export class Blocks {
       throw typeError(this.fn, codes.INVALID_ARG_TYPE,
         `chunk ${index} of the source is a ${kind} but the first was a ${this.firstKind}: a source yields one element type (give options.dtype to read raw bytes)`);
     }
-    return new Uint8Array(arr.buffer, arr.byteOffset, arr.byteLength);
+    return arr;
   }
 }
+
+const inPlace = (data: NumericArray): Block => ({ data, inPlace: true, release: () => {} });

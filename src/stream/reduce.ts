@@ -4,6 +4,7 @@
 // being filled, whatever the source's length.
 import { abortError, codes, typeError } from '../errors';
 import type { NumericArray } from '../types';
+import { readsInPlace } from '../dispatch';
 import { callOptions } from '../validate';
 import { Blocks, type Block } from './blocks';
 import { dtypeOf, isReadable, iteratorOf, type Ctor, type Source } from './source';
@@ -11,6 +12,10 @@ import { dtypeOf, isReadable, iteratorOf, type Ctor, type Source } from './sourc
 // 8 MiB: a native count of it takes ~0.6 ms on one core, far above the ~80 us a thread
 // hand-off costs, and three in memory (two running, one filling) stay small.
 export const BLOCK_BYTES = 8 << 20;
+// Where a call reads its input in place for a few microseconds of overhead (the addon, the
+// JS kernels), a chunk this large is counted where it is: copying it would cost more than
+// the call's overhead (64 KiB copies in ~6 us). The workers backend gathers whole blocks.
+const IN_PLACE_BYTES = 64 << 10;
 const IN_FLIGHT = 2;
 
 export interface Reduction<R> {
@@ -30,8 +35,9 @@ interface StreamOptions {
 
 /** The whole source reduced; equal to the in-memory call on the concatenated data. */
 export async function reduceSource<R>(red: Reduction<R>, source: Source, opts: StreamOptions | undefined): Promise<R> {
-  const { signal } = callOptions(red.fn, opts as never); // refuses bad options before anything is read
-  const blocks = new Blocks(red.fn, dtypeOf(red.fn, source, opts?.dtype), BLOCK_BYTES);
+  const checked = callOptions(red.fn, opts as never); // refuses bad options before anything is read
+  const { signal } = checked;
+  const blocks = new Blocks(red.fn, dtypeOf(red.fn, source, opts?.dtype), BLOCK_BYTES, readsInPlace(checked) ? IN_PLACE_BYTES : BLOCK_BYTES);
   if (signal?.aborted) throw abortError(red.fn, signal.reason);
   const inner = new AbortController();
   const onAbort = () => inner.abort(signal!.reason);
@@ -98,7 +104,8 @@ export async function reduceSource<R>(red: Reduction<R>, source: Source, opts: S
 /** The Sync twin: a plain Iterable only (an async source cannot be waited for synchronously). */
 export function reduceSourceSync<R>(red: Reduction<R>, source: Source, opts: StreamOptions | undefined): R {
   callOptions(red.fn, opts as never);
-  const blocks = new Blocks(red.fn, dtypeOf(red.fn, source, opts?.dtype), BLOCK_BYTES);
+  // A Sync call runs on the calling thread on every backend: its input is read in place.
+  const blocks = new Blocks(red.fn, dtypeOf(red.fn, source, opts?.dtype), BLOCK_BYTES, IN_PLACE_BYTES);
   const { it, async } = iteratorOf(red.fn, source);
   if (async) {
     stopReading(source, it);
