@@ -171,10 +171,10 @@ function thresholds(data: NumericArray, edges: number[]): { lower: NumericArray;
   return { lower: v.ctorOf(data).from(lower), upper, guess };
 }
 
-function prepareHistogram(fn: string, data: unknown, edges: unknown, opts: CallOptions | undefined) {
+function prepareHistogram(fn: string, data: unknown, edgesFor: (d: NumericArray) => ArrayLike<number>, opts: CallOptions | undefined) {
   const o = v.callOptions(fn, opts);
   const d = v.numericArray(fn, 'data', data);
-  const e = checkEdges(fn, edges);
+  const e = checkEdges(fn, edgesFor(d));
   const out = v.allocate(fn, () => 'the histogram', Float64Array, e.length - 1);
   const bins = thresholds(d, e);
   if (!bins) return { o, out };
@@ -206,19 +206,6 @@ function histogramReduction(fn: string, edgesFor: (block: NumericArray) => Array
 
 const isFloat32 = (data: NumericArray) => v.typedArrayKind(data) === 'Float32Array';
 
-/**
- * What `bins` asks for, checked before any work: explicit edges, or a count with a range
- * (options.range, else the data's own, which needs a first pass: `dataRange`).
- */
-function binsOf(fn: string, bins: unknown, opts: HistogramOptions | undefined, source: boolean) {
-  if (typeof bins !== 'number') return { edges: checkEdges(fn, bins) };
-  const count = checkBinCount(fn, bins);
-  const range = opts?.range === undefined ? undefined : checkRange(fn, opts.range);
-  if (source && !range)
-    throw typeError(fn, codes.INVALID_ARG_TYPE, 'a bin count over a source needs options.range (the data\'s own range would take a second pass)');
-  return { count, range };
-}
-
 /** numpy's outer range when it comes from the data: its min and max, NaN ignored; [0, 1] when there is no value. */
 function dataRange(fn: string, data: NumericArray, mm: MinMax): OuterRange {
   if (Number.isNaN(mm.min)) return { first: 0, last: 1, float32Math: false };
@@ -231,6 +218,26 @@ function dataRange(fn: string, data: NumericArray, mm: MinMax): OuterRange {
 const givenRange = ([first, last]: [number, number]): OuterRange => ({ first, last, float32Math: false });
 
 /**
+ * What `bins` asks for, checked before any work: explicit edges, or a count over a range
+ * (options.range, else the data's own min and max, which the caller finds first: `dataRange`).
+ */
+function binsOf(fn: string, bins: unknown, opts: HistogramOptions | undefined, source: boolean) {
+  if (typeof bins !== 'number') {
+    const edges = checkEdges(fn, bins);
+    return { dataRange: false, edgesFor: (): ArrayLike<number> => edges };
+  }
+  const count = checkBinCount(fn, bins);
+  const range = opts?.range === undefined ? undefined : checkRange(fn, opts.range);
+  if (source && !range)
+    throw typeError(fn, codes.INVALID_ARG_TYPE, 'a bin count over a source needs options.range (the data\'s own range would take a second pass)');
+  return {
+    dataRange: !range,
+    edgesFor: (data: NumericArray, mm?: MinMax): ArrayLike<number> =>
+      equalEdges(range ? givenRange(range) : dataRange(fn, data, mm!), count, isFloat32(data)),
+  };
+}
+
+/**
  * numpy.histogram. `bins` is the explicit edges (bin i counts edges[i] <= x < edges[i+1],
  * the last bin also x == its right edge) or a number of equal bins over options.range (by
  * default the data's min and max, NaN ignored) with numpy's own edge arithmetic. `data` is
@@ -239,17 +246,9 @@ const givenRange = ([first, last]: [number, number]): OuterRange => ({ first, la
 export async function histogram(data: NumericArray | Source, bins: ArrayLike<number> | number,
   opts?: HistogramOptions & StreamOptions): Promise<Float64Array> {
   const b = binsOf('histogram', bins, opts, isSource(data));
-  if (isSource(data)) {
-    const edgesFor = b.edges ? () => b.edges : (block: NumericArray) => equalEdges(givenRange(b.range!), b.count!, isFloat32(block));
-    return reduceSource(histogramReduction('histogram', edgesFor, opts), data, opts);
-  }
-  let edges = b.edges;
-  if (!edges) {
-    const d = v.numericArray('histogram', 'data', data);
-    const range = b.range ? givenRange(b.range) : dataRange('histogram', d, await minMax(d, opts));
-    edges = equalEdges(range, b.count!, isFloat32(d));
-  }
-  const { o, out, call } = prepareHistogram('histogram', data, edges, opts);
+  if (isSource(data)) return reduceSource(histogramReduction('histogram', b.edgesFor, opts), data, opts);
+  const mm = b.dataRange ? await minMax(v.numericArray('histogram', 'data', data), opts) : undefined;
+  const { o, out, call } = prepareHistogram('histogram', data, (d) => b.edgesFor(d, mm), opts);
   if (call) await runAsync(call, o);
   else checkAborted('histogram', o);
   return out;
@@ -258,17 +257,9 @@ export async function histogram(data: NumericArray | Source, bins: ArrayLike<num
 export function histogramSync(data: NumericArray | Iterable<ArrayBufferView>, bins: ArrayLike<number> | number,
   opts?: Omit<HistogramOptions, 'signal'> & StreamOptions): Float64Array {
   const b = binsOf('histogramSync', bins, opts, isSource(data));
-  if (isSource(data)) {
-    const edgesFor = b.edges ? () => b.edges : (block: NumericArray) => equalEdges(givenRange(b.range!), b.count!, isFloat32(block));
-    return reduceSourceSync(histogramReduction('histogramSync', edgesFor, opts), data, opts);
-  }
-  let edges = b.edges;
-  if (!edges) {
-    const d = v.numericArray('histogramSync', 'data', data);
-    const range = b.range ? givenRange(b.range) : dataRange('histogramSync', d, minMaxSync(d, opts));
-    edges = equalEdges(range, b.count!, isFloat32(d));
-  }
-  const { o, out, call } = prepareHistogram('histogramSync', data, edges, opts);
+  if (isSource(data)) return reduceSourceSync(histogramReduction('histogramSync', b.edgesFor, opts), data, opts);
+  const mm = b.dataRange ? minMaxSync(v.numericArray('histogramSync', 'data', data), opts) : undefined;
+  const { o, out, call } = prepareHistogram('histogramSync', data, (d) => b.edgesFor(d, mm), opts);
   if (call) runSync(call, o);
   return out;
 }

@@ -1,20 +1,12 @@
 // histogram(data, bins: number, { range }): numpy's equal-width bins, checked against numpy
 // itself (its edges bit for bit, its counts), on every backend, in memory and over sources.
 import { describe, expect, it } from 'vitest';
-import { execFileSync } from 'node:child_process';
 import * as ck from '../dist/index.js';
 import { equalEdges } from '../dist/histogram-bins.js';
 import { backends } from './helpers/backends.js';
+import { python, runNumpy } from './helpers/numpy.js';
 import { mulberry32, nextDown, nextUp } from './helpers/reference.js';
 
-const python = ['python3', '/usr/bin/python3'].find((py) => {
-  try {
-    execFileSync(py, ['-c', 'import numpy'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-});
 
 type Arr = Float64Array | Float32Array | Int32Array | Uint8Array | BigInt64Array;
 const DTYPE: Record<string, string> = { Float64Array: 'float64', Float32Array: 'float32', Int32Array: 'int32', Uint8Array: 'uint8', BigInt64Array: 'int64' };
@@ -27,7 +19,7 @@ a = np.frombuffer(sys.stdin.buffer.read(), dtype='${DTYPE[data.constructor.name]
 if a.dtype.kind == 'f': a = a[~np.isnan(a)]
 h, e = np.histogram(a, bins=${bins}${range ? `, range=(${range[0]!.toPrecision(17)}, ${range[1]!.toPrecision(17)})` : ''})
 print(json.dumps({'counts': h.tolist(), 'edges': [float(x) for x in e]}))`;
-  return JSON.parse(execFileSync(python!, ['-c', script], { input: Buffer.from(data.buffer, data.byteOffset, data.byteLength) }).toString());
+  return JSON.parse(runNumpy(script, Buffer.from(data.buffer, data.byteOffset, data.byteLength)));
 }
 
 function sample(Ctor: { new (n: number): Arr; name: string }, n: number, seed: number): Arr {

@@ -2,9 +2,9 @@
 // backend, checked against a plain loop, against numpy itself, and over sources.
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { execFileSync } from 'node:child_process';
 import * as ck from '../dist/index.js';
 import { backends } from './helpers/backends.js';
+import { python, runNumpy } from './helpers/numpy.js';
 import { KINDS, elementArb, makeArray, show } from './helpers/kinds.js';
 import { mulberry32, type Scalar } from './helpers/reference.js';
 
@@ -79,15 +79,6 @@ describe.each(backends())('minMax on the %s backend', (backend) => {
   });
 });
 
-// numpy itself, where the README promises its semantics: nanmin/nanmax on the same bytes.
-const python = ['python3', '/usr/bin/python3'].find((py) => {
-  try {
-    execFileSync(py, ['-c', 'import numpy'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-});
 
 describe('minMax agrees with numpy.nanmin / numpy.nanmax', () => {
   it('numpy is available (CI installs python3-numpy)', () => {
@@ -107,7 +98,7 @@ describe('minMax agrees with numpy.nanmin / numpy.nanmax', () => {
         : kind.float ? (i % 17 === 0 ? NaN : (r - 0.5) * 1e30) : Math.floor(r * Number(kind.max) * 2 - Number(kind.max));
     }
     const script = `import numpy as np, sys; a = np.frombuffer(sys.stdin.buffer.read(), dtype='${DTYPE[kind.name]}'); print(repr(np.nanmin(a).item()), repr(np.nanmax(a).item()))`;
-    const out = execFileSync(python!, ['-c', script], { input: Buffer.from(data.buffer) }).toString().trim().split(' ');
+    const out = runNumpy(script, Buffer.from(data.buffer)).trim().split(' ');
     const parse = (s: string) => (kind.bigint ? BigInt(s) : Number(s));
     expect(ck.minMaxSync(data)).toEqual({ min: parse(out[0]), max: parse(out[1]) });
   });
