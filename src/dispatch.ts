@@ -2,6 +2,8 @@
 // A kernel module supplies its validated job, its JS kernel and how the addon runs it.
 import { native, noticeFallback, type Addon } from './backends/native';
 import { runJsAsync, runJsSync } from './backends/js';
+import { wasm } from './backends/wasm';
+import { wasmKernelFor } from './backends/wasm-kernels';
 import { copiedBytes, runWorkers } from './backends/workers';
 import { abortError, codes, runtimeError } from './errors';
 import type { JsKernel } from './kernels/kernel';
@@ -45,12 +47,19 @@ function backendFor<J extends object>(fn: string, opts: CheckedOptions, kernel: 
     case 'native':
       if (!addon) throw runtimeError(fn, codes.BACKEND_UNAVAILABLE, `backend 'native' is not available: ${native().error}`);
       return 'native';
+    case 'wasm':
+      if (!wasm().engine) throw runtimeError(fn, codes.BACKEND_UNAVAILABLE, `backend 'wasm' is not available: ${wasm().error}`);
+      return 'wasm';
     case 'workers':
       return sync ? 'js' : 'workers'; // a Sync twin cannot wait for other threads safely
     case 'js':
       return 'js';
     default:
       if (addon) return 'native';
+      if (wasm().engine) {
+        noticeFallback('WebAssembly');
+        return 'wasm';
+      }
       noticeFallback();
       return !sync && workersPay(kernel.work(job), opts.threads, copiedBytes(job)) ? 'workers' : 'js';
   }
@@ -59,6 +68,7 @@ function backendFor<J extends object>(fn: string, opts: CheckedOptions, kernel: 
 export function runSync<J extends object, P, R>(call: Call<J, P, R>, opts: CheckedOptions): R {
   const backend = backendFor(call.fn, opts, call.kernel, call.job, true);
   if (backend === 'native') return call.nativeResult(call.native(native().addon!, false, 0, opts.threads));
+  if (backend === 'wasm') return runJsSync(wasmKernelFor(call.kernel.name, wasm().engine!, call.fn), call.job) as R;
   return runJsSync(call.kernel, call.job);
 }
 
@@ -90,6 +100,9 @@ export async function runAsync<J extends object, P, R>(call: Call<J, P, R>, opts
   if (signal?.aborted) throw onAbort();
   const backend = backendFor(call.fn, opts, call.kernel, call.job, false);
   if (backend === 'js') return runJsAsync(call.kernel, call.job, signal, onAbort);
+  // Phase one of the WebAssembly engine: on the calling thread, a slice at a time between
+  // turns of the event loop, as the JS kernels run (worker threads are still to come).
+  if (backend === 'wasm') return runJsAsync(wasmKernelFor(call.kernel.name, wasm().engine!, call.fn), call.job, signal, onAbort) as Promise<R>;
   if (backend === 'workers') {
     try {
       return await runWorkers(call.fn, call.kernel, call.job, opts.threads, signal, onAbort);

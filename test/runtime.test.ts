@@ -67,7 +67,11 @@ describe('threads / configure / info', () => {
   it('info() has the documented shape', () => {
     const info = ck.info();
     expect(info.version).toBe(pkg.version);
-    expect(['native', 'workers', 'js']).toContain(info.backend);
+    expect(['native', 'wasm', 'workers', 'js']).toContain(info.backend);
+    expect(info.engine).toBe(info.native.loaded ? 'native' : info.wasm.loaded ? 'wasm' : 'js');
+    expect(typeof info.wasm.loaded).toBe('boolean');
+    if (info.wasm.loaded) expect(['relaxed', 'simd128']).toContain(info.wasm.simd);
+    else expect(info.wasm.error!.length).toBeGreaterThan(0);
     expect(typeof info.native.loaded).toBe('boolean');
     expect(Number.isInteger(info.threads) && info.threads >= 1).toBe(true);
     if (info.native.loaded) {
@@ -81,9 +85,9 @@ describe('threads / configure / info', () => {
     }
   });
 
-  it("info().backend is what 'auto' uses: native when loaded, else workers (unless COREKERNELS_BACKEND says otherwise)", () => {
+  it("info().backend is what 'auto' uses: native when loaded, else wasm, else workers (unless COREKERNELS_BACKEND says otherwise)", () => {
     const env = process.env.COREKERNELS_BACKEND;
-    const want = env && env !== 'auto' ? env : nativeLoaded() ? 'native' : 'workers';
+    const want = env && env !== 'auto' ? env : nativeLoaded() ? 'native' : ck.info().wasm.loaded ? 'wasm' : 'workers';
     expect(ck.info().backend).toBe(want);
   });
 

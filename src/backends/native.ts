@@ -77,10 +77,10 @@ let noticed = false;
  * missing build is visible without flooding the log. Silence it with
  * `node --disable-warning=CK_NATIVE_UNAVAILABLE`.
  */
-export function noticeFallback(): void {
+export function noticeFallback(engine: 'WebAssembly' | 'JavaScript' = 'JavaScript'): void {
   if (noticed) return;
   noticed = true;
-  process.emitWarning(`corekernels: kernels run in JavaScript, not in the native addon: ${native().error}`, {
+  process.emitWarning(`corekernels: kernels run in ${engine}, not in the native addon: ${native().error}`, {
     code: 'CK_NATIVE_UNAVAILABLE',
   });
 }

@@ -1,0 +1,311 @@
+// The WebAssembly engine's side of each kernel: what is copied into the module's memory,
+// how the call is cut into slices, and what is copied out. A slice is one export call on a
+// bounded piece (rows of C, a stretch of the data), so an async call yields to the event
+// loop and sees an abort between slices (backends/js.ts runs them), and a count larger than
+// wasm32's 4 GiB runs through a fixed staging buffer. Slices never change the arithmetic:
+// a GEMM's depth blocking depends on k and the kernel only, and counts are exact, so Sync
+// and async calls agree bit for bit.
+import { codes, rangeError, runtimeError } from '../errors';
+import type { GemmJob } from '../kernels/gemm';
+import type { CountByRowJob, CountJob, HistogramJob } from '../kernels/count';
+import type { AnyKernel, JsKernel } from '../kernels/kernel';
+import type { NumericArray } from '../types';
+import { WASM_MEMORY_BYTES, webAssembly, type WasmEngine } from './wasm';
+
+// Element type codes of native/wasm/exports.cc (ElemCode).
+const ELEM_CODES: Record<string, number> = {
+  Int8Array: 0, Uint8Array: 1, Uint8ClampedArray: 1, Int16Array: 2, Uint16Array: 3, Int32Array: 4, Uint32Array: 5,
+  BigInt64Array: 6, BigUint64Array: 7, Float32Array: 8, Float64Array: 9,
+};
+
+function elemCode(a: NumericArray): number {
+  return ELEM_CODES[Object.prototype.toString.call(a).slice(8, -1)];
+}
+
+// A count slice: big enough that a call's fixed cost is noise, small enough to stay in L2/L3
+// between the copy in and the kernel's pass.
+const SLICE_BYTES = 4 << 20;
+// A GEMM slice: ~20 MFLOP, a few milliseconds, so an async call yields often.
+const SLICE_FLOPS = 20e6;
+// Memory the module needs besides a GEMM's operands: stack, data and the driver's scratch
+// (a staged block of B, at most 16 MiB, and packed A panels).
+const GEMM_RESERVE_BYTES = 96 << 20;
+
+/** A kernel's wasm side: `start` copies in what every slice shares; `dispose` frees it whatever happened. */
+interface WasmKernel<J, S, R> {
+  start(engine: WasmEngine, job: J, fn: string): S;
+  slices(s: S): number;
+  run(s: S, t: number): void;
+  finish(s: S): R;
+  dispose(s: S): void;
+}
+
+/** Buffers of one call in the module's memory, freed together. */
+class Buffers {
+  private readonly ptrs: number[] = [];
+  constructor(readonly engine: WasmEngine, private readonly fn: string) {}
+
+  alloc(bytes: number): number {
+    const p = this.engine.exports.ck_alloc(bytes) >>> 0;
+    if (p === 0) throw tooLarge(this.fn, `could not grow its memory by ${bytes} bytes`);
+    this.ptrs.push(p);
+    return p;
+  }
+
+  /** A byte view of wasm memory: made after every allocation, since the memory may have grown. */
+  bytes(ptr: number, length: number): Uint8Array {
+    return new Uint8Array(this.engine.memory.buffer, ptr, length);
+  }
+
+  /** Copies `rows` rows of `cols` elements, `ld` apart in `src` from element `from`, into ptr (packed). */
+  copyIn(ptr: number, src: NumericArray, from: number, rows: number, cols: number, ld: number): void {
+    const es = src.BYTES_PER_ELEMENT;
+    const whole = new Uint8Array(src.buffer, src.byteOffset, src.byteLength);
+    if (ld === cols || rows <= 1) {
+      this.bytes(ptr, rows * cols * es).set(whole.subarray(from * es, (from + rows * cols) * es));
+      return;
+    }
+    const dst = this.bytes(ptr, rows * cols * es);
+    for (let r = 0; r < rows; r++) {
+      const s = (from + r * ld) * es;
+      dst.set(whole.subarray(s, s + cols * es), r * cols * es);
+    }
+  }
+
+  /** The reverse of copyIn. */
+  copyOut(ptr: number, dst: NumericArray, from: number, rows: number, cols: number, ld: number): void {
+    const es = dst.BYTES_PER_ELEMENT;
+    const whole = new Uint8Array(dst.buffer, dst.byteOffset, dst.byteLength);
+    const src = this.bytes(ptr, rows * cols * es);
+    if (ld === cols || rows <= 1) {
+      whole.set(src, from * es);
+      return;
+    }
+    for (let r = 0; r < rows; r++) whole.set(src.subarray(r * cols * es, (r + 1) * cols * es), (from + r * ld) * es);
+  }
+
+  /** Writes values of `like`'s element type at ptr (bounds, thresholds). */
+  write(ptr: number, like: NumericArray, values: ArrayLike<number | bigint>): void {
+    const Ctor = like.constructor as { new (b: ArrayBufferLike, o: number, n: number): { set(v: ArrayLike<number | bigint>): void } };
+    new Ctor(this.engine.memory.buffer, ptr, values.length).set(values);
+  }
+
+  free(): void {
+    for (const p of this.ptrs) this.engine.exports.ck_free(p);
+    this.ptrs.length = 0;
+  }
+}
+
+/** The refusal of work that cannot fit the wasm32 memory. */
+export function tooLarge(fn: string, why: string): RangeError {
+  return rangeError(fn, codes.TOO_LARGE_FOR_WASM,
+    `the WebAssembly engine ${why}: wasm32 memory ends at 4 GiB; use backend 'native', 'workers' or 'js'`);
+}
+
+/** Refuses a GEMM whose operands cannot all be in the module's memory at once; checked before any allocation. */
+export function checkGemmFits(fn: string, job: Pick<GemmJob, 'm' | 'n' | 'k' | 'a'>): void {
+  const bytes = (job.m * job.k + job.k * job.n + job.m * job.n) * job.a.BYTES_PER_ELEMENT;
+  if (bytes > WASM_MEMORY_BYTES - GEMM_RESERVE_BYTES)
+    throw tooLarge(fn, `cannot hold a ${job.m}x${job.k} by ${job.k}x${job.n} product (${bytes} bytes of operands)`);
+}
+
+interface GemmState {
+  job: GemmJob;
+  buf: Buffers;
+  a: number;
+  b: number;
+  c: number;
+  rowsPerSlice: number;
+}
+
+const gemmWasm: WasmKernel<GemmJob, GemmState, void> = {
+  start(engine, job, fn) {
+    checkGemmFits(fn, job);
+    const buf = new Buffers(engine, fn);
+    try {
+      const { m, n, k } = job;
+      const es = job.a.BYTES_PER_ELEMENT;
+      // Packed copies: the module's leading dimensions are the stored rows' lengths.
+      const aRows = job.transA ? k : m, aCols = job.transA ? m : k;
+      const bRows = job.transB ? n : k, bCols = job.transB ? k : n;
+      const a = buf.alloc(m * k * es), b = buf.alloc(k * n * es), c = buf.alloc(m * n * es);
+      buf.copyIn(a, job.a, 0, aRows, aCols, job.lda);
+      buf.copyIn(b, job.b, 0, bRows, bCols, job.ldb);
+      if (job.beta !== 0) buf.copyIn(c, job.c, 0, m, n, job.ldc);
+      const rowsPerSlice = Math.max(16, Math.ceil(SLICE_FLOPS / (2 * Math.max(1, n) * Math.max(1, k)) / 16) * 16);
+      return { job, buf, a, b, c, rowsPerSlice };
+    } catch (err) {
+      buf.free();
+      throw err;
+    }
+  },
+  slices: (s) => (s.job.n === 0 ? 0 : Math.ceil(s.job.m / s.rowsPerSlice)), // no C, nothing to do
+  run(s, t) {
+    const { job, buf } = s;
+    const { m, n, k } = job;
+    const es = job.a.BYTES_PER_ELEMENT;
+    const i0 = t * s.rowsPerSlice, rows = Math.min(s.rowsPerSlice, m - i0);
+    // Rows [i0, i0 + rows) of op(A): row i0 of A, or column i0 of a transposed A.
+    const a = s.a + (job.transA ? i0 : i0 * k) * es, lda = Math.max(1, job.transA ? m : k);
+    const ldb = Math.max(1, job.transB ? k : n);
+    const c = s.c + i0 * n * es;
+    buf.engine.exports.ck_gemm(es === 4 ? 8 : 9, rows, n, k, job.transA ? 1 : 0, job.transB ? 1 : 0, a, lda, s.b, ldb,
+      c, Math.max(1, n), job.alpha, job.beta);
+    buf.copyOut(c, job.c, i0 * job.ldc, rows, n, job.ldc);
+  },
+  finish: () => undefined,
+  dispose: (s) => s.buf.free(),
+};
+
+/** A staging buffer for stretches of one array, and the slice bookkeeping counts share. */
+interface Stream {
+  buf: Buffers;
+  data: NumericArray;
+  elem: number;
+  stage: number;
+  perSlice: number; // elements
+}
+
+function stream(engine: WasmEngine, fn: string, data: NumericArray, unit: number, extra: (buf: Buffers) => void): Stream {
+  const buf = new Buffers(engine, fn);
+  try {
+    const es = data.BYTES_PER_ELEMENT;
+    const units = Math.max(1, Math.floor(SLICE_BYTES / Math.max(1, unit * es)));
+    const perSlice = Math.min(Math.max(1, data.length), units * unit);
+    if (perSlice * es > WASM_MEMORY_BYTES / 2) throw tooLarge(fn, `cannot stage a row of ${unit} elements`);
+    const stage = buf.alloc(perSlice * es);
+    extra(buf);
+    return { buf, data, elem: elemCode(data), stage, perSlice };
+  } catch (err) {
+    buf.free();
+    throw err;
+  }
+}
+
+/** Copies slice t of the stream into its staging buffer; returns its first element and length. */
+function stageSlice(s: Stream, t: number, total: number): [number, number] {
+  const i0 = t * s.perSlice, len = Math.min(s.perSlice, total - i0);
+  s.buf.copyIn(s.stage, s.data, i0, 1, len, len);
+  return [i0, len];
+}
+
+interface CountState extends Stream {
+  bounds: number;
+  total: number;
+}
+
+const countWasm: WasmKernel<CountJob, CountState, number> = {
+  start(engine, job, fn) {
+    let bounds = 0;
+    const s = stream(engine, fn, job.data, 1, (buf) => {
+      bounds = buf.alloc(16);
+      buf.write(bounds, job.data, [job.lo, job.hi]);
+    });
+    return { ...s, bounds, total: 0 };
+  },
+  slices: (s) => Math.ceil(s.data.length / s.perSlice),
+  run(s, t) {
+    const [, len] = stageSlice(s, t, s.data.length);
+    s.total += s.buf.engine.exports.ck_count(s.elem, s.stage, len, s.bounds);
+  },
+  finish: (s) => s.total,
+  dispose: (s) => s.buf.free(),
+};
+
+interface ByRowState extends Stream {
+  job: CountByRowJob;
+  bounds: number;
+  out: number;
+}
+
+const countByRowWasm: WasmKernel<CountByRowJob, ByRowState, void> = {
+  start(engine, job, fn) {
+    const cols = Math.max(1, job.cols);
+    let bounds = 0, out = 0;
+    const s = stream(engine, fn, job.data, cols, (buf) => {
+      bounds = buf.alloc(16);
+      buf.write(bounds, job.data, [job.lo, job.hi]);
+    });
+    const rowsPerSlice = Math.max(1, Math.floor(s.perSlice / cols));
+    out = s.buf.alloc(rowsPerSlice * 4);
+    return { ...s, perSlice: rowsPerSlice * cols, job, bounds, out };
+  },
+  slices: (s) => Math.ceil(s.job.rows / (s.perSlice / Math.max(1, s.job.cols))),
+  run(s, t) {
+    const { job, buf } = s;
+    const rowsPer = s.perSlice / Math.max(1, job.cols);
+    const r0 = t * rowsPer, rows = Math.min(rowsPer, job.rows - r0);
+    buf.copyIn(s.stage, job.data, r0 * job.cols, 1, rows * job.cols, rows * job.cols);
+    buf.engine.exports.ck_count_by_row(s.elem, s.stage, rows, job.cols, s.bounds, s.out);
+    job.out.set(new Uint32Array(buf.engine.memory.buffer, s.out, rows), r0);
+  },
+  finish: () => undefined,
+  dispose: (s) => s.buf.free(),
+};
+
+interface HistogramState extends Stream {
+  job: HistogramJob;
+  lower: number;
+  out: number;
+}
+
+const histogramWasm: WasmKernel<HistogramJob, HistogramState, void> = {
+  start(engine, job, fn) {
+    const nbins = job.lower.length;
+    let lower = 0, out = 0;
+    const s = stream(engine, fn, job.data, 1, (buf) => {
+      lower = buf.alloc((nbins + 1) * job.lower.BYTES_PER_ELEMENT);
+      buf.write(lower, job.lower, job.lower as ArrayLike<number | bigint>);
+      buf.write(lower + nbins * job.lower.BYTES_PER_ELEMENT, job.lower, [job.upper]);
+      out = buf.alloc(nbins * 8);
+    });
+    job.out.fill(0);
+    return { ...s, job, lower, out };
+  },
+  slices: (s) => Math.ceil(s.data.length / s.perSlice),
+  run(s, t) {
+    const { job, buf } = s;
+    const nbins = job.lower.length;
+    const [, len] = stageSlice(s, t, job.data.length);
+    buf.engine.exports.ck_histogram(s.elem, s.stage, len, s.lower, nbins, s.out, job.first, job.scale);
+    // Counts below 2^53 add exactly, so the slices' sum is the whole histogram.
+    const part = new Float64Array(buf.engine.memory.buffer, s.out, nbins);
+    for (let b = 0; b < nbins; b++) job.out[b] += part[b];
+  },
+  finish: () => undefined,
+  dispose: (s) => s.buf.free(),
+};
+
+const WASM_TWINS: Record<string, WasmKernel<any, any, unknown>> = {
+  gemm: gemmWasm, count: countWasm, countByRow: countByRowWasm, histogram: histogramWasm,
+};
+
+/**
+ * The wasm side of a JS kernel, in the JsKernel shape backends/js.ts runs (prepare, tiles,
+ * run, merge, dispose), so Sync and async calls take the same path as the JS kernels do.
+ */
+export function wasmKernelFor(kernelName: string, engine: WasmEngine, fn: string): AnyKernel {
+  const wk = WASM_TWINS[kernelName];
+  if (wk === undefined) throw new Error(`no WebAssembly kernel for ${kernelName}`);
+  const twin: JsKernel<unknown, void, unknown> & { dispose(s: unknown): void } = {
+    name: `wasm ${kernelName}`,
+    prepare: (job) => wk.start(engine, job, fn),
+    tiles: (s) => wk.slices(s),
+    run: (s, t0, t1) => {
+      try {
+        for (let t = t0; t < t1; t++) wk.run(s, t);
+      } catch (err) {
+        // A trap (the module's allocator could not grow for the driver's scratch) is a
+        // failure of the engine, not of the input: reported as the addon reports its own.
+        if (webAssembly !== undefined && err instanceof webAssembly.RuntimeError)
+          throw runtimeError(fn, codes.NATIVE_FAILURE, `the WebAssembly kernel failed: ${err.message}`, err);
+        throw err;
+      }
+    },
+    merge: (s) => wk.finish(s),
+    dispose: (s) => wk.dispose(s),
+    outputs: [],
+    work: () => 0,
+  };
+  return twin;
+}

@@ -1,0 +1,104 @@
+// Loads the WebAssembly engine: the native/ kernels compiled for wasm32 (scripts/build-wasm.sh)
+// into wasm/. Two builds ship; the relaxed-SIMD one (fused multiply-add) runs where the
+// runtime validates relaxed SIMD (Node 22+; Node 20 only with --experimental-wasm-relaxed-simd,
+// a flag we never set for the user), the baseline SIMD128 one elsewhere. The module is compiled
+// once and instantiated on one shared WebAssembly.Memory that it imports, so worker threads can
+// later run it on the same memory.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+export type WasmSimd = 'relaxed' | 'simd128';
+
+// The parts of the WebAssembly JS API used here: neither TypeScript's ES2022 lib nor
+// @types/node 20 declares it. Absent under --jitless.
+export interface WasmModule {
+  readonly [Symbol.toStringTag]: string;
+}
+export interface WasmMemory {
+  readonly buffer: ArrayBufferLike;
+}
+interface WasmApi {
+  validate(bytes: Uint8Array): boolean;
+  Module: new (bytes: Uint8Array) => WasmModule;
+  Instance: new (module: WasmModule, imports: object) => { exports: unknown };
+  Memory: new (desc: { initial: number; maximum: number; shared: boolean }) => WasmMemory;
+  RuntimeError: new (message?: string) => Error;
+}
+export const webAssembly = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
+
+/** The module's exports (native/wasm/exports.cc). Pointers and sizes are wasm32 numbers. */
+export interface WasmExports {
+  ck_alloc(bytes: number): number;
+  ck_free(ptr: number): void;
+  ck_init(): void;
+  ck_gemm(elem: number, m: number, n: number, k: number, transA: number, transB: number, a: number, lda: number,
+    b: number, ldb: number, c: number, ldc: number, alpha: number, beta: number): void;
+  ck_count(elem: number, data: number, n: number, bounds: number): number;
+  ck_count_by_row(elem: number, data: number, rows: number, cols: number, bounds: number, out: number): void;
+  ck_histogram(elem: number, data: number, n: number, lower: number, nbins: number, out: number, first: number, scale: number): void;
+}
+
+export interface WasmEngine {
+  simd: WasmSimd;
+  module: WasmModule;
+  memory: WasmMemory;
+  exports: WasmExports;
+}
+
+export interface WasmState {
+  engine?: WasmEngine;
+  error?: string;
+}
+
+// Pages of 64 KiB; must match scripts/build-wasm.sh (INITIAL_PAGES, MAX_PAGES).
+const INITIAL_PAGES = 64;
+const MAX_PAGES = 65535;
+/** Bytes the module's memory can reach: the wasm32 address space less its last page. */
+export const WASM_MEMORY_BYTES = MAX_PAGES * 65536;
+
+// A module with one function returning f32x4.relaxed_madd of three constant vectors: it
+// validates only where relaxed SIMD is on.
+const RELAXED_PROBE = new Uint8Array([
+  0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, // magic, version
+  0x01, 0x05, 0x01, 0x60, 0x00, 0x01, 0x7b, // type section: () -> v128
+  0x03, 0x02, 0x01, 0x00, // function section: one function of type 0
+  0x0a, 0x3d, 0x01, 0x3b, 0x00, // code section: one body of 59 bytes, no locals
+  0xfd, 0x0c, ...new Array<number>(16).fill(0), // v128.const 0
+  0xfd, 0x0c, ...new Array<number>(16).fill(0),
+  0xfd, 0x0c, ...new Array<number>(16).fill(0),
+  0xfd, 0x85, 0x02, // f32x4.relaxed_madd
+  0x0b, // end
+]);
+
+function probeSimd(): WasmSimd {
+  return webAssembly!.validate(RELAXED_PROBE) ? 'relaxed' : 'simd128';
+}
+
+function load(): WasmState {
+  if (process.env.COREKERNELS_WASM === 'off') return { error: 'disabled by COREKERNELS_WASM=off' };
+  if (webAssembly === undefined) return { error: 'WebAssembly is not available in this runtime (e.g. node --jitless)' };
+  const simd = probeSimd();
+  const path = join(__dirname, '..', '..', 'wasm', `corekernels-${simd}.wasm`);
+  try {
+    const module = new webAssembly.Module(readFileSync(path));
+    const memory = new webAssembly.Memory({ initial: INITIAL_PAGES, maximum: MAX_PAGES, shared: true });
+    const instance = new webAssembly.Instance(module, { env: { memory } });
+    const kernels = instance.exports as WasmExports;
+    kernels.ck_init();
+    return { engine: { simd, module, memory, exports: kernels } };
+  } catch (err) {
+    return { error: `the WebAssembly engine did not load (${path}: ${(err as Error).message})` };
+  }
+}
+
+let state: WasmState | undefined;
+
+/** The engine, loaded on first use. */
+export function wasm(): WasmState {
+  return (state ??= load());
+}
+
+/** The SIMD level this runtime would load, for info() when the engine is off. */
+export function wasmSimd(): WasmSimd | undefined {
+  return webAssembly === undefined ? undefined : probeSimd();
+}
