@@ -68,7 +68,7 @@ function backendFor<J extends object>(fn: string, opts: CheckedOptions, kernel: 
 export function runSync<J extends object, P, R>(call: Call<J, P, R>, opts: CheckedOptions): R {
   const backend = backendFor(call.fn, opts, call.kernel, call.job, true);
   if (backend === 'native') return call.nativeResult(call.native(native().addon!, false, 0, opts.threads));
-  if (backend === 'wasm') return runJsSync(wasmKernelFor(call.kernel.name, wasm().engine!, call.fn), call.job) as R;
+  if (backend === 'wasm') return runJsSync(wasmKernelFor(call.kernel.name, wasm().engine!, call.fn, true), call.job) as R;
   return runJsSync(call.kernel, call.job);
 }
 
@@ -102,7 +102,7 @@ export async function runAsync<J extends object, P, R>(call: Call<J, P, R>, opts
   if (backend === 'js') return runJsAsync(call.kernel, call.job, signal, onAbort);
   // Phase one of the WebAssembly engine: on the calling thread, a slice at a time between
   // turns of the event loop, as the JS kernels run (worker threads are still to come).
-  if (backend === 'wasm') return runJsAsync(wasmKernelFor(call.kernel.name, wasm().engine!, call.fn), call.job, signal, onAbort) as Promise<R>;
+  if (backend === 'wasm') return runJsAsync(wasmKernelFor(call.kernel.name, wasm().engine!, call.fn, false), call.job, signal, onAbort) as Promise<R>;
   if (backend === 'workers') {
     try {
       return await runWorkers(call.fn, call.kernel, call.job, opts.threads, signal, onAbort);

@@ -124,14 +124,14 @@ describe.runIf(hasWasm)('the WebAssembly engine and its 4 GiB memory', () => {
 
   it('multiplies in row slices whose rows equal those rows multiplied alone, bit for bit; async equals Sync', async () => {
     const rnd = mulberry32(5);
-    const n = 300; // 2·n³ = 54 MFLOP: slices of 112 rows
+    const n = 300; // async: slices of 32 rows; Sync: one slice
     const a = ck.matrix(Float64Array, n, n), b = ck.matrix(Float64Array, n, n);
     a.data.forEach((_, i) => (a.data[i] = rnd() - 0.5));
     b.data.forEach((_, i) => (b.data[i] = rnd() - 0.5));
     const whole = ck.matmulSync(a, b, { backend: 'wasm' });
     expect(Array.from((await ck.matmul(a, b, { backend: 'wasm' })).data)).toEqual(Array.from(whole.data));
-    // Rows 100..139 straddle the first two slices; alone they are one call of 40 rows. The
-    // depth blocking depends on k, never on m, so the sums round the same way.
+    // Rows 100..139 straddle async slices; alone they are one call of 40 rows. The depth
+    // blocking depends on k, never on m, so the sums round the same way.
     const part = ck.matmulSync({ data: a.data.subarray(100 * n, 140 * n), rows: 40, cols: n }, b, { backend: 'wasm' });
     expect(Array.from(part.data)).toEqual(Array.from(whole.data.subarray(100 * n, 140 * n)));
   });

@@ -1,10 +1,11 @@
 // The WebAssembly engine's side of each kernel: what is copied into the module's memory,
 // how the call is cut into slices, and what is copied out. A slice is one export call on a
-// bounded piece (rows of C, a stretch of the data), so an async call yields to the event
-// loop and sees an abort between slices (backends/js.ts runs them), and a count larger than
-// wasm32's 4 GiB runs through a fixed staging buffer. Slices never change the arithmetic:
-// a GEMM's depth blocking depends on k and the kernel only, and counts are exact, so Sync
-// and async calls agree bit for bit.
+// bounded piece (rows of C, a stretch of the data): an async call yields to the event loop
+// and sees an abort between slices (backends/js.ts runs them), and a count larger than
+// wasm32's 4 GiB runs through a fixed staging buffer. A Sync GEMM is one slice (re-staging
+// B per slice costs ~2/rows of the work). Slices never change the arithmetic: a GEMM's depth
+// blocking depends on k and the kernel only, never on m, and counts are exact, so Sync and
+// async calls agree bit for bit.
 import { codes, rangeError, runtimeError } from '../errors';
 import type { GemmJob } from '../kernels/gemm';
 import type { CountByRowJob, CountJob, HistogramJob } from '../kernels/count';
@@ -23,17 +24,18 @@ function elemCode(a: NumericArray): number {
 }
 
 // A count slice: big enough that a call's fixed cost is noise, small enough to stay in L2/L3
-// between the copy in and the kernel's pass.
-const SLICE_BYTES = 4 << 20;
-// A GEMM slice: ~20 MFLOP, a few milliseconds, so an async call yields often.
-const SLICE_FLOPS = 20e6;
+// between the copy in and the kernel's pass, and to take about a millisecond.
+const SLICE_BYTES = 2 << 20;
+// An async GEMM slice: ~4 MFLOP, about a millisecond, so the event loop's turns stay short
+// (the JS driver yields every 4 ms; 20 MFLOP slices held it for a p99 of 127 ms under load).
+const ASYNC_SLICE_FLOPS = 4e6;
 // Memory the module needs besides a GEMM's operands: stack, data and the driver's scratch
 // (a staged block of B, at most 16 MiB, and packed A panels).
 const GEMM_RESERVE_BYTES = 96 << 20;
 
 /** A kernel's wasm side: `start` copies in what every slice shares; `dispose` frees it whatever happened. */
 interface WasmKernel<J, S, R> {
-  start(engine: WasmEngine, job: J, fn: string): S;
+  start(engine: WasmEngine, job: J, fn: string, sync: boolean): S;
   slices(s: S): number;
   run(s: S, t: number): void;
   finish(s: S): R;
@@ -119,7 +121,7 @@ interface GemmState {
 }
 
 const gemmWasm: WasmKernel<GemmJob, GemmState, void> = {
-  start(engine, job, fn) {
+  start(engine, job, fn, sync) {
     checkGemmFits(fn, job);
     const buf = new Buffers(engine, fn);
     try {
@@ -132,7 +134,8 @@ const gemmWasm: WasmKernel<GemmJob, GemmState, void> = {
       buf.copyIn(a, job.a, 0, aRows, aCols, job.lda);
       buf.copyIn(b, job.b, 0, bRows, bCols, job.ldb);
       if (job.beta !== 0) buf.copyIn(c, job.c, 0, m, n, job.ldc);
-      const rowsPerSlice = Math.max(16, Math.ceil(SLICE_FLOPS / (2 * Math.max(1, n) * Math.max(1, k)) / 16) * 16);
+      const rowsPerSlice = sync ? Math.max(1, m)
+        : Math.max(16, Math.ceil(ASYNC_SLICE_FLOPS / (2 * Math.max(1, n) * Math.max(1, k)) / 16) * 16);
       return { job, buf, a, b, c, rowsPerSlice };
     } catch (err) {
       buf.free();
@@ -284,12 +287,12 @@ const WASM_TWINS: Record<string, WasmKernel<any, any, unknown>> = {
  * The wasm side of a JS kernel, in the JsKernel shape backends/js.ts runs (prepare, tiles,
  * run, merge, dispose), so Sync and async calls take the same path as the JS kernels do.
  */
-export function wasmKernelFor(kernelName: string, engine: WasmEngine, fn: string): AnyKernel {
+export function wasmKernelFor(kernelName: string, engine: WasmEngine, fn: string, sync: boolean): AnyKernel {
   const wk = WASM_TWINS[kernelName];
   if (wk === undefined) throw new Error(`no WebAssembly kernel for ${kernelName}`);
   const twin: JsKernel<unknown, void, unknown> & { dispose(s: unknown): void } = {
     name: `wasm ${kernelName}`,
-    prepare: (job) => wk.start(engine, job, fn),
+    prepare: (job) => wk.start(engine, job, fn, sync),
     tiles: (s) => wk.slices(s),
     run: (s, t0, t1) => {
       try {
