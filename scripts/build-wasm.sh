@@ -45,6 +45,9 @@ sources=(
   native/wasm/heap.cc native/wasm/runtime.cc native/wasm/exports.cc
 )
 
+# Worker threads instantiate the same module on the same memory, each with its own stack
+# and thread-local block: the stack pointer and the TLS set-up are exported for that
+# (src/backends/wasm.ts, instantiateThread).
 # Pages of 64 KiB. The stack (1 MiB) and data sit below the heap; the memory may grow to the
 # last page below 4 GiB (native/wasm/heap.cc never uses that one).
 INITIAL_PAGES=64
@@ -54,7 +57,7 @@ build() {
   local name="$1"; shift
   local objs="$(mktemp -d)"
   local flags=(--target=wasm32-wasi -nostdinc++ -isystem "$LIBCXX" -isystem "$LIBC" -std=c++17 -O3 -DNDEBUG -fno-math-errno -Wall -Wextra
-    -msimd128 -matomics -mbulk-memory -fno-exceptions -fno-rtti -ffile-prefix-map="$root"=. "$@")
+    -msimd128 -matomics -mbulk-memory -mmutable-globals -fno-exceptions -fno-rtti -ffile-prefix-map="$root"=. "$@")
   local objects=()
   for src in "${sources[@]}"; do
     local obj="$objs/$(echo "$src" | tr / _).o"
@@ -63,6 +66,7 @@ build() {
   done
   "$LD" --no-entry --import-memory --shared-memory --initial-memory=$((INITIAL_PAGES * 65536)) \
     --max-memory=$((MAX_PAGES * 65536)) -z stack-size=1048576 --strip-all --gc-sections \
+    --export=__stack_pointer --export=__wasm_init_tls --export=__tls_size --export=__tls_align \
     "${objects[@]}" -o "$out/corekernels-$name.wasm"
   rm -rf "$objs"
 }

@@ -3,7 +3,8 @@
 import { native, noticeFallback, type Addon } from './backends/native';
 import { runJsAsync, runJsSync } from './backends/js';
 import { wasm } from './backends/wasm';
-import { wasmKernelFor } from './backends/wasm-kernels';
+import { wasmGemmForWorkers, wasmKernelFor, wasmOnWorkers } from './backends/wasm-kernels';
+import { threadSetup } from './backends/wasm';
 import { copiedBytes, runWorkers } from './backends/workers';
 import { abortError, codes, runtimeError } from './errors';
 import type { JsKernel } from './kernels/kernel';
@@ -100,9 +101,20 @@ export async function runAsync<J extends object, P, R>(call: Call<J, P, R>, opts
   if (signal?.aborted) throw onAbort();
   const backend = backendFor(call.fn, opts, call.kernel, call.job, false);
   if (backend === 'js') return runJsAsync(call.kernel, call.job, signal, onAbort);
-  // Phase one of the WebAssembly engine: on the calling thread, a slice at a time between
-  // turns of the event loop, as the JS kernels run (worker threads are still to come).
-  if (backend === 'wasm') return runJsAsync(wasmKernelFor(call.kernel.name, wasm().engine!, call.fn, false), call.job, signal, onAbort) as Promise<R>;
+  if (backend === 'wasm') {
+    const engine = wasm().engine!;
+    // GEMMs worth a hand-off run on the worker pool, each worker with its own instance of the
+    // module on the one shared memory; the rest run on the calling thread, a slice at a time
+    // between turns of the event loop, as the JS kernels do.
+    if (!wasmOnWorkers(call.kernel.name, call.job))
+      return runJsAsync(wasmKernelFor(call.kernel.name, engine, call.fn, false), call.job, signal, onAbort) as Promise<R>;
+    try {
+      return (await runWorkers(call.fn, wasmGemmForWorkers(engine, call.fn, opts.threads), call.job, opts.threads,
+        signal, onAbort, () => threadSetup(engine))) as R;
+    } catch (err) {
+      throw withCallerStack(err);
+    }
+  }
   if (backend === 'workers') {
     try {
       return await runWorkers(call.fn, call.kernel, call.job, opts.threads, signal, onAbort);

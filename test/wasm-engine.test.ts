@@ -34,8 +34,10 @@ const largeMatmul = `
   const right = r.data.every((x) => x === 200) && s.data.every((x) => x === 200);`;
 
 describe.runIf(hasWasm)('the WebAssembly engine', () => {
-  it("is what 'auto' runs without the addon: info().engine is 'wasm', no worker starts, one notice says so", () => {
-    const { out, stderr } = child(`${largeMatmul}
+  it("is what 'auto' runs without the addon: info().engine is 'wasm', a Sync call starts no worker, one notice says so", () => {
+    const { out, stderr } = child(`
+      const a = ck.matrix(Float64Array, 200, 200); a.data.fill(1);
+      const right = ck.matmulSync(a, a).data.every((x) => x === 200) && ck.countInRangeSync(a.data, 1, 1) === 40000;
       return { right, workers: pool.workerCount(), info: ck.info() };`, { COREKERNELS_NATIVE: 'off' });
     expect(out.right).toBe(true);
     expect(out.workers).toBe(0);
@@ -83,6 +85,25 @@ describe.runIf(hasWasm)('the WebAssembly engine', () => {
     expect(relaxed.n).toBe(base.n);
     const worst = Math.max(...relaxed.c.map((x: number, i: number) => Math.abs(x - base.c[i])));
     expect(worst).toBeLessThan(131 * 0.25 * 2 ** -22);
+  });
+});
+
+describe.runIf(hasWasm)('the WebAssembly engine on the worker pool', () => {
+  it('runs a large async GEMM on workers, each with its own instance on the shared memory, bit-identical for 1..4 threads and to Sync', async () => {
+    const { workerCount } = require('../dist/backends/workers.js') as { workerCount(): number };
+    const rnd = mulberry32(21);
+    for (const [Ctor, transA] of [[Float32Array, false], [Float64Array, true]] as const) {
+      const m = 203, k = 171, n = 250; // 2mnk = 17 MFLOP: over the hand-off threshold, several tiles
+      const a = new Ctor(m * k).map(() => rnd() - 0.5), b = new Ctor(k * n).map(() => rnd() - 0.5);
+      const c0 = new Ctor(m * n).map(() => rnd());
+      const args = (c: Float32Array | Float64Array) => ({ m, n, k, a, b, c, transA, lda: transA ? m : k, alpha: 1.5, beta: -0.5 });
+      const want = ck.gemmSync(args(c0.slice()) as any, { backend: 'wasm' });
+      for (const threads of [1, 2, 3, 4].filter((t) => t <= ck.threads())) {
+        const got = await ck.gemm(args(c0.slice()) as any, { backend: 'wasm', threads });
+        expect(Array.from(got), `${Ctor.name} threads ${threads}`).toEqual(Array.from(want));
+      }
+    }
+    expect(workerCount()).toBeGreaterThan(0);
   });
 });
 

@@ -11,7 +11,7 @@ import type { GemmJob } from '../kernels/gemm';
 import type { CountByRowJob, CountJob, HistogramJob } from '../kernels/count';
 import type { AnyKernel, JsKernel } from '../kernels/kernel';
 import type { NumericArray } from '../types';
-import { WASM_MEMORY_BYTES, webAssembly, type WasmEngine } from './wasm';
+import { WASM_MEMORY_BYTES, webAssembly, type WasmEngine, type WasmExports } from './wasm';
 
 // Element type codes of native/wasm/exports.cc (ElemCode).
 const ELEM_CODES: Record<string, number> = {
@@ -111,54 +111,146 @@ export function checkGemmFits(fn: string, job: Pick<GemmJob, 'm' | 'n' | 'k' | '
     throw tooLarge(fn, `cannot hold a ${job.m}x${job.k} by ${job.k}x${job.n} product (${bytes} bytes of operands)`);
 }
 
-interface GemmState {
-  job: GemmJob;
-  buf: Buffers;
+/**
+ * A GEMM as the module sees it once start() has copied the operands in (packed, so the
+ * leading dimensions are the rows' lengths): plain numbers, all a tile needs on any thread.
+ * Tile t is rows [t·rows, t·rows + rows) of C, one export call.
+ */
+export interface GemmTiles {
+  elem: number;
+  m: number;
+  n: number;
+  k: number;
+  transA: boolean;
+  transB: boolean;
+  alpha: number;
+  beta: number;
   a: number;
   b: number;
   c: number;
-  rowsPerSlice: number;
+  es: number;
+  rows: number;
+}
+
+export function gemmTileCount(g: GemmTiles): number {
+  return g.n === 0 ? 0 : Math.ceil(g.m / g.rows); // no C, nothing to do
+}
+
+/** Runs tile t of g on the calling thread's instance of the module. */
+export function gemmTile(x: WasmExports, g: GemmTiles, t: number): void {
+  const i0 = t * g.rows, rows = Math.min(g.rows, g.m - i0);
+  // Rows [i0, i0 + rows) of op(A): row i0 of A, or column i0 of a transposed A.
+  const a = g.a + (g.transA ? i0 : i0 * g.k) * g.es, lda = Math.max(1, g.transA ? g.m : g.k);
+  const ldb = Math.max(1, g.transB ? g.k : g.n);
+  x.ck_gemm(g.elem, rows, g.n, g.k, g.transA ? 1 : 0, g.transB ? 1 : 0, a, lda, g.b, ldb, g.c + i0 * g.n * g.es,
+    Math.max(1, g.n), g.alpha, g.beta);
+}
+
+/** How a GEMM is cut: one tile (Sync), ~1 ms slices (async on the calling thread), or tiles for worker threads. */
+type GemmCut = 'sync' | 'inline' | 'workers';
+
+// Worker tiles: ~64 MFLOP, so that re-packing B for each tile (the price of tiles that need
+// nothing from each other) stays ~10% of it, and an abort still lands within milliseconds.
+const WORKER_TILE_FLOPS = 64e6;
+
+function tileRows(cut: GemmCut, m: number, n: number, k: number): number {
+  if (cut === 'sync') return Math.max(1, m);
+  const flops = cut === 'inline' ? ASYNC_SLICE_FLOPS : WORKER_TILE_FLOPS;
+  return Math.max(16, Math.ceil(flops / (2 * Math.max(1, n) * Math.max(1, k)) / 16) * 16);
+}
+
+interface GemmState {
+  job: GemmJob;
+  buf: Buffers;
+  tiles: GemmTiles;
+}
+
+function startGemm(engine: WasmEngine, job: GemmJob, fn: string, cut: GemmCut): GemmState {
+  checkGemmFits(fn, job);
+  const buf = new Buffers(engine, fn);
+  try {
+    const { m, n, k } = job;
+    const es = job.a.BYTES_PER_ELEMENT;
+    const aRows = job.transA ? k : m, aCols = job.transA ? m : k;
+    const bRows = job.transB ? n : k, bCols = job.transB ? k : n;
+    const a = buf.alloc(m * k * es), b = buf.alloc(k * n * es), c = buf.alloc(m * n * es);
+    buf.copyIn(a, job.a, 0, aRows, aCols, job.lda);
+    buf.copyIn(b, job.b, 0, bRows, bCols, job.ldb);
+    if (job.beta !== 0) buf.copyIn(c, job.c, 0, m, n, job.ldc);
+    const tiles: GemmTiles = {
+      elem: es === 4 ? 8 : 9, m, n, k, transA: job.transA, transB: job.transB, alpha: job.alpha, beta: job.beta,
+      a, b, c, es, rows: tileRows(cut, m, n, k),
+    };
+    return { job, buf, tiles };
+  } catch (err) {
+    buf.free();
+    throw err;
+  }
+}
+
+function copyOutRows(s: GemmState, t: number, count: number): void {
+  const { job, tiles: g } = s;
+  const i0 = t * g.rows, rows = Math.min(g.rows * count, g.m - i0);
+  s.buf.copyOut(g.c + i0 * g.n * g.es, job.c, i0 * job.ldc, rows, g.n, job.ldc);
 }
 
 const gemmWasm: WasmKernel<GemmJob, GemmState, void> = {
-  start(engine, job, fn, sync) {
-    checkGemmFits(fn, job);
-    const buf = new Buffers(engine, fn);
-    try {
-      const { m, n, k } = job;
-      const es = job.a.BYTES_PER_ELEMENT;
-      // Packed copies: the module's leading dimensions are the stored rows' lengths.
-      const aRows = job.transA ? k : m, aCols = job.transA ? m : k;
-      const bRows = job.transB ? n : k, bCols = job.transB ? k : n;
-      const a = buf.alloc(m * k * es), b = buf.alloc(k * n * es), c = buf.alloc(m * n * es);
-      buf.copyIn(a, job.a, 0, aRows, aCols, job.lda);
-      buf.copyIn(b, job.b, 0, bRows, bCols, job.ldb);
-      if (job.beta !== 0) buf.copyIn(c, job.c, 0, m, n, job.ldc);
-      const rowsPerSlice = sync ? Math.max(1, m)
-        : Math.max(16, Math.ceil(ASYNC_SLICE_FLOPS / (2 * Math.max(1, n) * Math.max(1, k)) / 16) * 16);
-      return { job, buf, a, b, c, rowsPerSlice };
-    } catch (err) {
-      buf.free();
-      throw err;
-    }
-  },
-  slices: (s) => (s.job.n === 0 ? 0 : Math.ceil(s.job.m / s.rowsPerSlice)), // no C, nothing to do
+  start: (engine, job, fn, sync) => startGemm(engine, job, fn, sync ? 'sync' : 'inline'),
+  slices: (s) => gemmTileCount(s.tiles),
   run(s, t) {
-    const { job, buf } = s;
-    const { m, n, k } = job;
-    const es = job.a.BYTES_PER_ELEMENT;
-    const i0 = t * s.rowsPerSlice, rows = Math.min(s.rowsPerSlice, m - i0);
-    // Rows [i0, i0 + rows) of op(A): row i0 of A, or column i0 of a transposed A.
-    const a = s.a + (job.transA ? i0 : i0 * k) * es, lda = Math.max(1, job.transA ? m : k);
-    const ldb = Math.max(1, job.transB ? k : n);
-    const c = s.c + i0 * n * es;
-    buf.engine.exports.ck_gemm(es === 4 ? 8 : 9, rows, n, k, job.transA ? 1 : 0, job.transB ? 1 : 0, a, lda, s.b, ldb,
-      c, Math.max(1, n), job.alpha, job.beta);
-    buf.copyOut(c, job.c, i0 * job.ldc, rows, n, job.ldc);
+    gemmTile(s.buf.engine.exports, s.tiles, t);
+    copyOutRows(s, t, 1);
   },
   finish: () => undefined,
   dispose: (s) => s.buf.free(),
 };
+
+// Scratch each worker's multiply may allocate (a staged block of B and its packed A
+// panels, a few MiB): made free before the workers start, so the memory never grows while
+// they run.
+const WORKER_SCRATCH_BYTES = 8 << 20;
+
+/**
+ * A GEMM for the worker pool (backends/workers.ts): prepare() copies the operands in on the
+ * calling thread and gives the workers only GemmTiles (numbers); each worker runs the tiles
+ * it claims on its own instance of the module over the shared memory (wasm-thread.ts);
+ * merge() copies C out. Tiles do not depend on the thread count, so neither does the result.
+ */
+export function wasmGemmForWorkers(engine: WasmEngine, fn: string, threads: number): AnyKernel {
+  let state: GemmState | undefined;
+  const kernel: JsKernel<GemmJob | GemmTiles, void, void> = {
+    name: 'wasm-gemm',
+    prepare(job) {
+      state = startGemm(engine, job as GemmJob, fn, 'workers');
+      const room = engine.exports.ck_alloc(threads * WORKER_SCRATCH_BYTES) >>> 0;
+      if (room === 0) {
+        state.buf.free();
+        throw tooLarge(fn, `could not grow its memory by ${threads * WORKER_SCRATCH_BYTES} bytes of scratch`);
+      }
+      engine.exports.ck_free(room);
+      return state.tiles;
+    },
+    tiles: (g) => gemmTileCount(g as GemmTiles),
+    run: () => {
+      throw new Error('wasm-gemm tiles run on worker threads');
+    },
+    merge: () => copyOutRows(state!, 0, gemmTileCount(state!.tiles)),
+    dispose: () => state?.buf.free(),
+    outputs: [],
+    work: () => 0,
+  };
+  return kernel;
+}
+
+// Async GEMMs of at least this many flops go to the worker pool (~2 ms on one thread).
+const WORKERS_MIN_FLOPS = 16e6;
+
+/** Whether an async wasm call goes to the worker pool: GEMMs big enough to pay the hand-off. */
+export function wasmOnWorkers(kernelName: string, job: object): boolean {
+  if (kernelName !== 'gemm') return false;
+  const g = job as GemmJob;
+  return 2 * g.m * g.n * g.k >= WORKERS_MIN_FLOPS;
+}
 
 /** A staging buffer for stretches of one array, and the slice bookkeeping counts share. */
 interface Stream {

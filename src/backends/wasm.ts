@@ -36,6 +36,10 @@ export interface WasmExports {
   ck_count(elem: number, data: number, n: number, bounds: number): number;
   ck_count_by_row(elem: number, data: number, rows: number, cols: number, bounds: number, out: number): void;
   ck_histogram(elem: number, data: number, n: number, lower: number, nbins: number, out: number, first: number, scale: number): void;
+  // wasm-ld's thread set-up (scripts/build-wasm.sh exports them).
+  __stack_pointer: { value: number };
+  __tls_size: { value: number };
+  __wasm_init_tls(block: number): void;
 }
 
 export interface WasmEngine {
@@ -96,6 +100,38 @@ let state: WasmState | undefined;
 /** The engine, loaded on first use. */
 export function wasm(): WasmState {
   return (state ??= load());
+}
+
+/** What a worker thread needs to run the engine: the compiled module, the memory, its own stack and TLS block. */
+export interface WasmThreadSetup {
+  module: WasmModule;
+  memory: WasmMemory;
+  stackTop: number;
+  tls: number;
+}
+
+// Each thread's stack: the module's own is 1 MiB (scripts/build-wasm.sh); the drivers use
+// a few KiB.
+const THREAD_STACK_BYTES = 1 << 20;
+
+/** Allocates a worker's stack and thread-local block in the engine's memory (on the thread that owns the engine). */
+export function threadSetup(engine: WasmEngine): WasmThreadSetup {
+  const x = engine.exports;
+  const stack = x.ck_alloc(THREAD_STACK_BYTES) >>> 0, tls = x.ck_alloc(Math.max(64, x.__tls_size.value)) >>> 0;
+  if (stack === 0 || tls === 0) throw new Error('the WebAssembly engine could not allocate a thread stack');
+  return { module: engine.module, memory: engine.memory, stackTop: stack + THREAD_STACK_BYTES, tls };
+}
+
+/**
+ * Instantiates the module on a worker thread: the same memory (its data is already set up,
+ * so the start function skips it), its own stack pointer and thread-locals set before any
+ * call can use them.
+ */
+export function instantiateThread(setup: WasmThreadSetup): WasmExports {
+  const x = new webAssembly!.Instance(setup.module, { env: { memory: setup.memory } }).exports as WasmExports;
+  x.__stack_pointer.value = setup.stackTop;
+  x.__wasm_init_tls(setup.tls);
+  return x;
 }
 
 /** The SIMD level this runtime would load, for info() when the engine is off. */

@@ -4,6 +4,8 @@ import { readlinkSync } from 'node:fs';
 import { setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import { kernels } from '../kernels/index';
+import type { WasmThreadSetup } from './wasm';
+import { setUpWasmThread, wasmThreadKernels } from './wasm-thread';
 
 export interface TaskMessage {
   kernel: string;
@@ -11,6 +13,8 @@ export interface TaskMessage {
   tiles: number;
   /** This call's pair in the shared control array: [next tile to claim, cancelled flag]. */
   slot: number;
+  /** With the first wasm task a worker receives: its instance of the engine (wasm-thread.ts). */
+  wasm?: WasmThreadSetup;
 }
 
 const { control, nice } = workerData as { control: Int32Array; nice: number };
@@ -34,7 +38,8 @@ export type ReplyMessage = { ok: true; parts: [number, unknown][] } | { ok: fals
 parentPort!.on('message', (msg: TaskMessage) => {
   const reply = (r: ReplyMessage) => parentPort!.postMessage(r);
   try {
-    const kernel = kernels[msg.kernel];
+    if (msg.wasm) setUpWasmThread(msg.wasm);
+    const kernel = kernels[msg.kernel] ?? wasmThreadKernels[msg.kernel];
     const parts: [number, unknown][] = [];
     for (;;) {
       if (Atomics.load(control, 2 * msg.slot + 1) !== 0) break;
