@@ -101,9 +101,11 @@ describe('plan', () => {
     expect(() => plan(bench('--backends', 'native'), without)).toThrow(/native addon did not load \(not built\)/);
   });
 
-  it('runs wasm after js on one thread when the engine loaded, and says why when it is asked for but did not', () => {
+  it('runs wasm after js when the engine loaded (counts on one thread), and says why when it is asked for but did not', () => {
     const cases = plan(bench('matmul', '--sizes', '64', '--dtype', 'f64'), withWasm).map(key);
-    expect(cases).toEqual(['matmul f64 64 js 1', 'matmul f64 64 wasm 1', 'matmul f64 64 workers 1', 'matmul f64 64 workers 2']);
+    expect(cases).toEqual(['matmul f64 64 js 1', 'matmul f64 64 wasm 1', 'matmul f64 64 wasm 2', 'matmul f64 64 workers 1', 'matmul f64 64 workers 2']);
+    const counts = plan(bench('count', '--dtype', 'f64', '--backends', 'wasm'), withWasm).map(key);
+    expect(counts).toEqual(['countInRangeByRow i32 1000000 wasm 1', 'countInRange f64 32000000 wasm 1']);
     expect(() => plan(bench('--backends', 'wasm'), without)).toThrow(/WebAssembly engine did not load \(off\)/);
   });
 

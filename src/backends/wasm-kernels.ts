@@ -25,7 +25,7 @@ function elemCode(a: NumericArray): number {
 
 // A count slice: big enough that a call's fixed cost is noise, small enough to stay in L2/L3
 // between the copy in and the kernel's pass, and to take about a millisecond.
-const SLICE_BYTES = 2 << 20;
+const SLICE_BYTES = 1 << 20;
 // An async GEMM slice: ~4 MFLOP, about a millisecond, so the event loop's turns stay short
 // (the JS driver yields every 4 ms; 20 MFLOP slices held it for a p99 of 127 ms under load).
 const ASYNC_SLICE_FLOPS = 4e6;

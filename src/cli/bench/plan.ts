@@ -48,6 +48,10 @@ function dtypesFor(bench: Benchmark, args: BenchArgs): ElementType[] {
   return chosen.length > 0 ? chosen : [...bench.defaultDtypes]; // the per-row count is int32 only
 }
 
+function onCallingThread(backend: Backend, bench: Benchmark): boolean {
+  return backend === 'js' || (backend === 'wasm' && bench.kernel !== 'matmul');
+}
+
 /** Every case to run, in run order. Throws UsageError when a filter cannot be met here. */
 export function plan(args: BenchArgs, env: Environment): Case[] {
   const backends = backendsFor(args, env);
@@ -58,9 +62,9 @@ export function plan(args: BenchArgs, env: Environment): Case[] {
     for (const dtype of dtypesFor(bench, args))
       for (const size of sizes)
         for (const backend of backends)
-          // js and (until it has worker threads) wasm run on the calling thread whatever the
-          // cap, so they have one thread count
-          for (const t of backend === 'js' || backend === 'wasm' ? [1] : threads) cases.push({ bench, size, dtype, backend, threads: t });
+          // js runs on the calling thread whatever the cap, and so do wasm's counts (only its
+          // matmul goes to the worker pool), so they have one thread count
+          for (const t of onCallingThread(backend, bench) ? [1] : threads) cases.push({ bench, size, dtype, backend, threads: t });
   }
   return cases;
 }

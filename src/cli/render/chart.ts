@@ -31,7 +31,7 @@ interface Series {
 /** Tick labels without trailing zeros: 0.5, 2, 10. */
 const tick = (v: number) => String(Number(sig(v)));
 const ok = (r: CaseResult) => r.status === 'ok' && r.throughput !== undefined;
-const backendLabel = (backend: Backend, threads: number) => (backend === 'js' || backend === 'wasm' ? backend : `${backend} ×${threads}`);
+const backendLabel = (backend: Backend, threads: number) => (backend === 'js' ? 'js' : `${backend} ×${threads}`);
 const plotBox = (x: number, y: number, top = MARGIN.top): Box => ({
   x: x + MARGIN.left, y: y + top, w: PANEL_W - MARGIN.left - MARGIN.right, h: PANEL_H - top - MARGIN.bottom,
 });
@@ -169,7 +169,7 @@ export function renderChart(rep: BenchReport): string {
   const all = groups(rep.results);
   const bySize = all.filter((rs) => new Set(rs.map((r) => r.size)).size > 1 && rs.some(ok));
   const single = all.filter((rs) => new Set(rs.map((r) => r.size)).size === 1 && rs.some(ok));
-  const scaling = (['native', 'workers'] as Backend[]).filter((b) =>
+  const scaling = (['native', 'wasm', 'workers'] as Backend[]).filter((b) =>
     new Set(rep.results.filter((r) => r.backend === b && ok(r)).map((r) => r.threads)).size > 1);
   const panels: ((x: number, y: number) => string)[] = [
     ...bySize.map((rs) => (x: number, y: number) => sizePanel(rs, x, y)),
