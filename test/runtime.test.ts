@@ -222,7 +222,8 @@ describe('environment and processes', () => {
     expect(lastJson(await runNode(code, { COREKERNELS_BACKEND: 'js' }))).toEqual({ b: 'js', r: [[11]] });
     expect(lastJson(await runNode(code, { COREKERNELS_BACKEND: 'workers' }))).toEqual({ b: 'workers', r: [[11]] });
     const auto = lastJson(await runNode(code, { COREKERNELS_BACKEND: undefined }));
-    expect(auto).toEqual({ b: nativeLoaded() ? 'native' : 'workers', r: [[11]] });
+    expect(auto).toEqual({ b: nativeLoaded() ? 'native' : ck.info().wasm.loaded ? 'wasm' : 'workers', r: [[11]] });
+    if (ck.info().wasm.loaded) expect(lastJson(await runNode(code, { COREKERNELS_BACKEND: 'wasm' }))).toEqual({ b: 'wasm', r: [[11]] });
   });
 
   it('a process that used every backend exits by itself, without close()', async () => {
