@@ -3,7 +3,7 @@
 import { native, noticeFallback, type Addon } from './backends/native';
 import { runJsAsync, runJsSync } from './backends/js';
 import { wasm } from './backends/wasm';
-import { wasmGemmForWorkers, wasmKernelFor, wasmOnWorkers } from './backends/wasm-kernels';
+import { wasmKernelFor, wasmWorkerKernel } from './backends/wasm-kernels';
 import { threadSetup } from './backends/wasm';
 import { copiedBytes, runWorkers } from './backends/workers';
 import { abortError, codes, runtimeError } from './errors';
@@ -103,14 +103,14 @@ export async function runAsync<J extends object, P, R>(call: Call<J, P, R>, opts
   if (backend === 'js') return runJsAsync(call.kernel, call.job, signal, onAbort);
   if (backend === 'wasm') {
     const engine = wasm().engine!;
-    // GEMMs worth a hand-off run on the worker pool, each worker with its own instance of the
-    // module on the one shared memory; the rest run on the calling thread, a slice at a time
+    // Work worth a hand-off runs on the worker pool, each worker with its own instance of the
+    // module on the one shared memory; the rest runs on the calling thread, a slice at a time
     // between turns of the event loop, as the JS kernels do.
-    if (!wasmOnWorkers(call.kernel.name, call.job))
+    const onWorkers = wasmWorkerKernel(call.kernel.name, call.job, engine, call.fn, opts.threads);
+    if (!onWorkers)
       return runJsAsync(wasmKernelFor(call.kernel.name, engine, call.fn, false), call.job, signal, onAbort) as Promise<R>;
     try {
-      return (await runWorkers(call.fn, wasmGemmForWorkers(engine, call.fn, opts.threads), call.job, opts.threads,
-        signal, onAbort, () => threadSetup(engine))) as R;
+      return (await runWorkers(call.fn, onWorkers, call.job, opts.threads, signal, onAbort, () => threadSetup(engine))) as R;
     } catch (err) {
       throw withCallerStack(err);
     }

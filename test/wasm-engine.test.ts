@@ -89,6 +89,29 @@ describe.runIf(hasWasm)('the WebAssembly engine', () => {
 });
 
 describe.runIf(hasWasm)('the WebAssembly engine on the worker pool', () => {
+  it('counts data on shared memory on the workers, each slice in its own staging buffer, exactly for every element type and thread count', async () => {
+    const { workerCount } = require('../dist/backends/workers.js') as { workerCount(): number };
+    const rnd = mulberry32(33);
+    // Filled in place: map() would return arrays on a plain ArrayBuffer.
+    const filled = <T extends { [i: number]: number | bigint; length: number }>(a: T, f: () => number | bigint): T => {
+      for (let i = 0; i < a.length; i++) a[i] = f();
+      return a;
+    };
+    const cases = [
+      [filled(ck.shared(Float64Array, (1 << 19) + 3), () => rnd() * 100), 10.5, 60],
+      [filled(ck.shared(Int8Array, (5 << 20) + 1), () => Math.floor(rnd() * 256) - 128), -20, 70],
+      [filled(ck.shared(BigInt64Array, (1 << 19) + 5), () => BigInt(Math.floor(rnd() * 1e6)) - 500000n), -1000n, 250000n],
+    ] as const;
+    const before = workerCount();
+    for (const [data, lo, hi] of cases) {
+      const want = ck.countInRangeSync(data, lo, hi, { backend: 'js' });
+      for (const threads of [1, 2, 3].filter((t) => t <= ck.threads()))
+        expect(await ck.countInRange(data, lo, hi, { backend: 'wasm', threads }), `${data.constructor.name} threads ${threads}`).toBe(want);
+    }
+    expect(before).toBe(0); // this file's GEMM test (which starts workers) runs after this one
+    if (ck.threads() > 1) expect(workerCount()).toBeGreaterThan(0);
+  });
+
   it('runs a large async GEMM on workers, each with its own instance on the shared memory, bit-identical for 1..4 threads and to Sync', async () => {
     const { workerCount } = require('../dist/backends/workers.js') as { workerCount(): number };
     const rnd = mulberry32(21);

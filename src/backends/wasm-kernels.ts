@@ -11,7 +11,7 @@ import type { GemmJob } from '../kernels/gemm';
 import type { CountByRowJob, CountJob, HistogramJob } from '../kernels/count';
 import type { AnyKernel, JsKernel } from '../kernels/kernel';
 import type { NumericArray } from '../types';
-import { WASM_MEMORY_BYTES, webAssembly, type WasmEngine, type WasmExports } from './wasm';
+import { THREAD_STAGE_BYTES, WASM_MEMORY_BYTES, webAssembly, type WasmEngine, type WasmExports } from './wasm';
 
 // Element type codes of native/wasm/exports.cc (ElemCode).
 const ELEM_CODES: Record<string, number> = {
@@ -19,7 +19,7 @@ const ELEM_CODES: Record<string, number> = {
   BigInt64Array: 6, BigUint64Array: 7, Float32Array: 8, Float64Array: 9,
 };
 
-function elemCode(a: NumericArray): number {
+export function elemCode(a: NumericArray): number {
   return ELEM_CODES[Object.prototype.toString.call(a).slice(8, -1)];
 }
 
@@ -242,14 +242,57 @@ export function wasmGemmForWorkers(engine: WasmEngine, fn: string, threads: numb
   return kernel;
 }
 
-// Async GEMMs of at least this many flops go to the worker pool (~2 ms on one thread).
-const WORKERS_MIN_FLOPS = 16e6;
+/**
+ * A count for the worker pool, over data already on a SharedArrayBuffer: each worker copies
+ * the slices it claims into its own staging buffer (WasmThreadSetup.stage) and counts them
+ * there (wasm-thread.ts); the partial counts add up exactly in any order.
+ */
+export interface CountTiles {
+  data: NumericArray;
+  lo: number | bigint;
+  hi: number | bigint;
+  elem: number;
+  perSlice: number;
+}
 
-/** Whether an async wasm call goes to the worker pool: GEMMs big enough to pay the hand-off. */
-export function wasmOnWorkers(kernelName: string, job: object): boolean {
-  if (kernelName !== 'gemm') return false;
-  const g = job as GemmJob;
-  return 2 * g.m * g.n * g.k >= WORKERS_MIN_FLOPS;
+export function countTileCount(c: CountTiles): number {
+  return Math.ceil(c.data.length / c.perSlice);
+}
+
+const countForWorkers: JsKernel<CountJob | CountTiles, number, number> = {
+  name: 'wasm-count',
+  prepare: (job) => ({ ...(job as CountJob), elem: elemCode(job.data), perSlice: THREAD_STAGE_BYTES / job.data.BYTES_PER_ELEMENT }),
+  tiles: (c) => countTileCount(c as CountTiles),
+  run: () => {
+    throw new Error('wasm-count tiles run on worker threads');
+  },
+  merge: (_c, parts) => parts.reduce((a, b) => a + b, 0),
+  outputs: [],
+  work: () => 0,
+};
+
+// Async GEMMs of at least this many flops go to the worker pool (~2 ms on one thread), and
+// counts over at least this many bytes of shared memory when a second thread may help
+// (the addon's own threshold for helpers, count.cc).
+const WORKERS_MIN_FLOPS = 16e6;
+const WORKERS_MIN_COUNT_BYTES = 3 << 20;
+
+/**
+ * The kernel an async wasm call runs on the worker pool, or undefined when it runs on the
+ * calling thread: GEMMs big enough to pay the hand-off, and large counts over data the
+ * workers can read in place (on a SharedArrayBuffer, as ck.shared() makes).
+ */
+export function wasmWorkerKernel(kernelName: string, job: object, engine: WasmEngine, fn: string, threads: number): AnyKernel | undefined {
+  if (kernelName === 'gemm') {
+    const g = job as GemmJob;
+    return 2 * g.m * g.n * g.k >= WORKERS_MIN_FLOPS ? wasmGemmForWorkers(engine, fn, threads) : undefined;
+  }
+  if (kernelName === 'count') {
+    const { data } = job as CountJob;
+    const shared = typeof SharedArrayBuffer !== 'undefined' && data.buffer instanceof SharedArrayBuffer;
+    return threads > 1 && shared && data.byteLength >= WORKERS_MIN_COUNT_BYTES ? countForWorkers : undefined;
+  }
+  return undefined;
 }
 
 /** A staging buffer for stretches of one array, and the slice bookkeeping counts share. */

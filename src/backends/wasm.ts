@@ -108,7 +108,14 @@ export interface WasmThreadSetup {
   memory: WasmMemory;
   stackTop: number;
   tls: number;
+  /** The worker's own staging buffer (count slices are copied there) and its bounds pair. */
+  stage: number;
+  stageBytes: number;
+  bounds: number;
 }
+
+/** Bytes of a worker's staging buffer: one count slice. */
+export const THREAD_STAGE_BYTES = 1 << 20;
 
 // Each thread's stack: the module's own is 1 MiB (scripts/build-wasm.sh); the drivers use
 // a few KiB.
@@ -118,8 +125,12 @@ const THREAD_STACK_BYTES = 1 << 20;
 export function threadSetup(engine: WasmEngine): WasmThreadSetup {
   const x = engine.exports;
   const stack = x.ck_alloc(THREAD_STACK_BYTES) >>> 0, tls = x.ck_alloc(Math.max(64, x.__tls_size.value)) >>> 0;
-  if (stack === 0 || tls === 0) throw new Error('the WebAssembly engine could not allocate a thread stack');
-  return { module: engine.module, memory: engine.memory, stackTop: stack + THREAD_STACK_BYTES, tls };
+  const stage = x.ck_alloc(THREAD_STAGE_BYTES) >>> 0, bounds = x.ck_alloc(16) >>> 0;
+  if (stack === 0 || tls === 0 || stage === 0 || bounds === 0) throw new Error('the WebAssembly engine could not allocate a thread stack');
+  return {
+    module: engine.module, memory: engine.memory, stackTop: stack + THREAD_STACK_BYTES, tls, stage,
+    stageBytes: THREAD_STAGE_BYTES, bounds,
+  };
 }
 
 /**
