@@ -173,9 +173,11 @@ function startGemm(engine: WasmEngine, job: GemmJob, fn: string, cut: GemmCut): 
     const es = job.a.BYTES_PER_ELEMENT;
     const aRows = job.transA ? k : m, aCols = job.transA ? m : k;
     const bRows = job.transB ? n : k, bCols = job.transB ? k : n;
-    const a = buf.alloc(m * k * es), b = buf.alloc(k * n * es), c = buf.alloc(m * n * es);
+    // A·A (the same array, read the same way) is copied once.
+    const same = job.b === job.a && job.ldb === job.lda && bRows === aRows && bCols === aCols;
+    const a = buf.alloc(m * k * es), b = same ? a : buf.alloc(k * n * es), c = buf.alloc(m * n * es);
     buf.copyIn(a, job.a, 0, aRows, aCols, job.lda);
-    buf.copyIn(b, job.b, 0, bRows, bCols, job.ldb);
+    if (!same) buf.copyIn(b, job.b, 0, bRows, bCols, job.ldb);
     if (job.beta !== 0) buf.copyIn(c, job.c, 0, m, n, job.ldc);
     const tiles: GemmTiles = {
       elem: es === 4 ? 8 : 9, m, n, k, transA: job.transA, transB: job.transB, alpha: job.alpha, beta: job.beta,
