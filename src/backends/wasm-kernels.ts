@@ -5,7 +5,9 @@
 // wasm32's 4 GiB runs through a fixed staging buffer. A Sync GEMM is one slice (re-staging
 // B per slice costs ~2/rows of the work). Slices never change the arithmetic: a GEMM's depth
 // blocking depends on k and the kernel only, never on m, and counts are exact, so Sync and
-// async calls agree bit for bit.
+// async calls agree bit for bit. Async GEMMs worth a hand-off, and large counts over shared
+// memory, run on the worker pool instead (wasmWorkerKernel; the workers' side is
+// wasm-thread.ts), their tiles likewise independent of the thread count.
 import { codes, rangeError, runtimeError } from '../errors';
 import type { GemmJob } from '../kernels/gemm';
 import type { CountByRowJob, CountJob, HistogramJob } from '../kernels/count';
@@ -19,7 +21,7 @@ const ELEM_CODES: Record<string, number> = {
   BigInt64Array: 6, BigUint64Array: 7, Float32Array: 8, Float64Array: 9,
 };
 
-export function elemCode(a: NumericArray): number {
+function elemCode(a: NumericArray): number {
   return ELEM_CODES[Object.prototype.toString.call(a).slice(8, -1)];
 }
 
