@@ -5,7 +5,7 @@ import { codes, rangeError, typeError } from './errors';
 import type { BackendChoice, ThreadsSource } from './types';
 
 export const MAX_THREADS = 1024;
-const BACKENDS: readonly BackendChoice[] = ['auto', 'native', 'workers', 'js'];
+const BACKENDS: readonly BackendChoice[] = ['auto', 'native', 'wasm', 'workers', 'js'];
 
 function fromEnv<T>(name: string, parse: (raw: string) => T | undefined, fallback: T): T {
   const raw = process.env[name];

@@ -2,6 +2,8 @@
 // A kernel module supplies its validated job, its JS kernel and how the addon runs it.
 import { native, noticeFallback, type Addon } from './backends/native';
 import { runJsAsync, runJsSync } from './backends/js';
+import { threadSetup, wasm } from './backends/wasm';
+import { wasmKernelFor, wasmWorkerKernel } from './backends/wasm-kernels';
 import { copiedBytes, runWorkers, workersState } from './backends/workers';
 import { abortError, codes, runtimeError } from './errors';
 import type { JsKernel } from './kernels/kernel';
@@ -45,6 +47,9 @@ function backendFor<J extends object>(fn: string, opts: CheckedOptions, kernel: 
     case 'native':
       if (!addon) throw runtimeError(fn, codes.BACKEND_UNAVAILABLE, `backend 'native' is not available: ${native().error}`);
       return 'native';
+    case 'wasm':
+      if (!wasm().engine) throw runtimeError(fn, codes.BACKEND_UNAVAILABLE, `backend 'wasm' is not available: ${wasm().error}`);
+      return 'wasm';
     case 'workers': {
       if (sync) return 'js'; // a Sync twin cannot wait for other threads safely
       const workers = workersState();
@@ -55,8 +60,12 @@ function backendFor<J extends object>(fn: string, opts: CheckedOptions, kernel: 
       return 'js';
     default: {
       if (addon) return 'native';
+      if (wasm().engine) {
+        noticeFallback('WebAssembly');
+        return 'wasm';
+      }
       const workers = workersState();
-      noticeFallback(workers.error);
+      noticeFallback('JavaScript', workers.error);
       return !sync && workers.available && workersPay(kernel.work(job), opts.threads, copiedBytes(job)) ? 'workers' : 'js';
     }
   }
@@ -69,14 +78,15 @@ function backendFor<J extends object>(fn: string, opts: CheckedOptions, kernel: 
  * counting a chunk in place and gathering chunks into shared blocks.
  */
 export function readsInPlace(opts: CheckedOptions): boolean {
-  if (opts.backend === 'native' || opts.backend === 'js') return true;
   if (opts.backend === 'workers') return false;
-  return native().addon !== undefined || opts.threads === 1;
+  if (opts.backend !== 'auto') return true; // native, js, and wasm (which copies a chunk into its memory once either way)
+  return native().addon !== undefined || wasm().engine !== undefined || opts.threads === 1;
 }
 
 export function runSync<J extends object, P, R>(call: Call<J, P, R>, opts: CheckedOptions): R {
   const backend = backendFor(call.fn, opts, call.kernel, call.job, true);
   if (backend === 'native') return call.nativeResult(call.native(native().addon!, false, 0, opts.threads));
+  if (backend === 'wasm') return runJsSync(wasmKernelFor(call.kernel.name, wasm().engine!, call.fn, true), call.job) as R;
   return runJsSync(call.kernel, call.job);
 }
 
@@ -108,6 +118,20 @@ export async function runAsync<J extends object, P, R>(call: Call<J, P, R>, opts
   if (signal?.aborted) throw onAbort();
   const backend = backendFor(call.fn, opts, call.kernel, call.job, false);
   if (backend === 'js') return runJsAsync(call.kernel, call.job, signal, onAbort);
+  if (backend === 'wasm') {
+    const engine = wasm().engine!;
+    // Work worth a hand-off runs on the worker pool, each worker with its own instance of the
+    // module on the one shared memory; the rest runs on the calling thread, a slice at a time
+    // between turns of the event loop, as the JS kernels do.
+    const onWorkers = wasmWorkerKernel(call.kernel.name, call.job, engine, call.fn, opts.threads);
+    if (!onWorkers)
+      return runJsAsync(wasmKernelFor(call.kernel.name, engine, call.fn, false), call.job, signal, onAbort) as Promise<R>;
+    try {
+      return (await runWorkers(call.fn, onWorkers, call.job, opts.threads, signal, onAbort, () => threadSetup(engine))) as R;
+    } catch (err) {
+      throw withCallerStack(err);
+    }
+  }
   if (backend === 'workers') {
     try {
       return await runWorkers(call.fn, call.kernel, call.job, opts.threads, signal, onAbort);

@@ -31,6 +31,8 @@ export const codes = {
   BACKEND_UNAVAILABLE: 'ERR_CK_BACKEND_UNAVAILABLE',
   /** Error: a worker thread died while running a call. */
   WORKER_DIED: 'ERR_CK_WORKER_DIED',
+  /** RangeError: the work cannot fit the WebAssembly engine's 4 GiB memory (backend 'wasm', or 'auto' without the addon). */
+  TOO_LARGE_FOR_WASM: 'ERR_CK_TOO_LARGE_FOR_WASM',
   /** Error: native code failed (allocation, an exception in a pool thread). */
   NATIVE_FAILURE: 'ERR_CK_NATIVE_FAILURE',
 } as const;

@@ -21,8 +21,8 @@ export interface Matrix<T extends FloatArray = FloatArray> {
   cols: number;
 }
 
-export type BackendChoice = 'auto' | 'native' | 'workers' | 'js';
-export type BackendName = 'native' | 'workers' | 'js';
+export type BackendChoice = 'auto' | 'native' | 'wasm' | 'workers' | 'js';
+export type BackendName = 'native' | 'wasm' | 'workers' | 'js';
 
 export interface CallOptions {
   /** Cancels queued or running work; the call rejects with a DOMException named AbortError. */
@@ -94,6 +94,10 @@ export interface Info {
     openmp?: boolean;
     build?: 'node-gyp' | 'cmake-js' | 'prebuilt';
   };
+  /** The kernels 'auto' runs: the addon, else the WebAssembly engine, else the JS kernels. */
+  engine: 'native' | 'wasm' | 'js';
+  /** The WebAssembly engine: which SIMD build this runtime runs (absent where WebAssembly is not available). */
+  wasm: { loaded: boolean; simd?: 'relaxed' | 'simd128'; error?: string };
   /** The worker threads of the 'workers' backend; off when Node's permission model forbids them. */
   workers: {
     available: boolean;

@@ -1,7 +1,8 @@
-// 'auto' without the addon: small work runs inline, work worth a hand-off goes to the
-// workers, and a count over data not on shared memory stays inline however large (copying
-// it to shared memory costs as much as counting it). Observed through the workers backend's
-// test hook workerCount(), in a child process with COREKERNELS_NATIVE=off.
+// 'auto' without the addon or the WebAssembly engine (the JS kernels as the last resort):
+// small work runs inline, work worth a hand-off goes to the workers, and a count over data
+// not on shared memory stays inline however large (copying it to shared memory costs as much
+// as counting it). Observed through the workers backend's test hook workerCount(), in a
+// child process with COREKERNELS_NATIVE=off and COREKERNELS_WASM=off.
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -18,13 +19,13 @@ function workersAfter(call: string): number {
       await ck.close();
     })().catch((e) => { console.error(e); process.exit(1); });`;
   const r = spawnSync(process.execPath, ['--disable-warning=CK_NATIVE_UNAVAILABLE', '-e', script], {
-    env: { ...process.env, COREKERNELS_NATIVE: 'off', COREKERNELS_THREADS: '2' }, encoding: 'utf8',
+    env: { ...process.env, COREKERNELS_NATIVE: 'off', COREKERNELS_WASM: 'off', COREKERNELS_THREADS: '2' }, encoding: 'utf8',
   });
   expect(r.status, r.stderr).toBe(0);
   return (JSON.parse(r.stdout) as { workers: number }).workers;
 }
 
-describe("'auto' without the addon", () => {
+describe("'auto' without the addon or the WebAssembly engine", () => {
   it('runs a small count inline', () => {
     expect(workersAfter(`await ck.countInRange(ck.shared(Float64Array, 10000).fill(1), 0, 2);`)).toBe(0);
   });

@@ -72,8 +72,9 @@ describe('parseCommand', () => {
 });
 
 describe('plan', () => {
-  const withNative: Environment = { maxThreads: 2, native: { loaded: true } };
-  const without: Environment = { maxThreads: 2, native: { loaded: false, error: 'not built' } };
+  const withNative: Environment = { maxThreads: 2, native: { loaded: true }, wasm: { loaded: false, error: 'off' } };
+  const without: Environment = { maxThreads: 2, native: { loaded: false, error: 'not built' }, wasm: { loaded: false, error: 'off' } };
+  const withWasm: Environment = { maxThreads: 2, native: { loaded: false, error: 'not built' }, wasm: { loaded: true } };
   const key = (c: ReturnType<typeof plan>[number]) => `${c.bench.name} ${c.dtype} ${c.size} ${c.backend} ${c.threads}`;
 
   it('runs js first on one thread, then workers and native from one thread up, sizes ascending', () => {
@@ -98,6 +99,14 @@ describe('plan', () => {
   it('leaves native out when the addon did not load, and says why when it is asked for', () => {
     expect(plan(bench('count'), without).some((c) => c.backend === 'native')).toBe(false);
     expect(() => plan(bench('--backends', 'native'), without)).toThrow(/native addon did not load \(not built\)/);
+  });
+
+  it('runs wasm after js when the engine loaded (counts on one thread), and says why when it is asked for but did not', () => {
+    const cases = plan(bench('matmul', '--sizes', '64', '--dtype', 'f64'), withWasm).map(key);
+    expect(cases).toEqual(['matmul f64 64 js 1', 'matmul f64 64 wasm 1', 'matmul f64 64 wasm 2', 'matmul f64 64 workers 1', 'matmul f64 64 workers 2']);
+    const counts = plan(bench('count', '--dtype', 'f64', '--backends', 'wasm'), withWasm).map(key);
+    expect(counts).toEqual(['countInRangeByRow i32 1000000 wasm 1', 'countInRange f64 32000000 wasm 1']);
+    expect(() => plan(bench('--backends', 'wasm'), without)).toThrow(/WebAssembly engine did not load \(off\)/);
   });
 
   it('refuses more threads than threads() allows, naming COREKERNELS_THREADS', () => {

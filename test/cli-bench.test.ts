@@ -55,7 +55,7 @@ function report(results: CaseResult[]): BenchReport {
   return {
     schema: SCHEMA, version: '0.0.0', date: '2026-01-01T00:00:00.000Z', command: 'corekernels bench',
     machine: { cpu: 'Test CPU', cpus: 2, availableParallelism: 2, platform: 'linux', arch: 'x64', node: 'v20.0.0' },
-    info: { version: '0.0.0', backend: 'native', native: { loaded: true, isa: 'avx2', build: 'prebuilt', openmp: false }, threads: 2 },
+    info: { version: '0.0.0', backend: 'native', native: { loaded: true, isa: 'avx2', build: 'prebuilt', openmp: false }, engine: 'native', wasm: { loaded: true, simd: 'relaxed' }, threads: 2 },
     settings: { timeBudgetS: 10, minSamples: 3, sampleMs: 250 }, wallSeconds: 1, results: derive(results),
   };
 }

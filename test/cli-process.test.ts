@@ -31,11 +31,12 @@ describe('corekernels', () => {
   it('info prints the backend, native state and threads, and --json prints info()', () => {
     const text = cli(['info'], { COREKERNELS_THREADS: '3' });
     expect(text.status).toBe(0);
-    expect(text.stdout).toMatch(/^corekernels \d+\.\d+\.\d+\nbackend +(native|workers|js)/);
+    expect(text.stdout).toMatch(/^corekernels \d+\.\d+\.\d+\nbackend +(native|wasm|workers|js)/);
+    expect(text.stdout).toMatch(/\nwasm +(loaded · (relaxed|simd128) SIMD|not loaded: .+)/);
     expect(text.stdout).toMatch(/\nnative +(loaded · ISA \w+ · (node-gyp|cmake-js|prebuilt) build|not loaded: .+)/);
     expect(text.stdout).toContain('workers  available\nthreads  3 (COREKERNELS_THREADS=3)');
     const json = JSON.parse(cli(['info', '--json']).stdout);
-    expect(Object.keys(json).sort()).toEqual(['backend', 'native', 'threads', 'threadsSource', 'version', 'workers']);
+    expect(Object.keys(json).sort()).toEqual(['backend', 'engine', 'native', 'threads', 'threadsSource', 'version', 'wasm', 'workers']);
     expect(typeof json.native.loaded).toBe('boolean');
   });
 

@@ -163,7 +163,7 @@ describe('worker_threads terminated mid-call', () => {
   it('terminating a worker thread during a long call neither crashes nor hangs the process', async () => {
     // The addon is context-aware and joins its work at environment cleanup; the workers
     // backend runs inside a worker thread too. Each worker starts a long call and is terminated.
-    const list = nativeLoaded() ? ['native', 'workers', 'js'] : ['workers', 'js'];
+    const list = backends();
     const code = `const ck = require(${JSON.stringify(entry)});
       const { Worker } = require('node:worker_threads');
       const src = \`

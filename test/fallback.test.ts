@@ -14,7 +14,7 @@ function run(backend: string) {
   return { ...(JSON.parse(r.stdout) as { from: string; info: { native: { loaded: boolean; error?: string }; backend: string }; wrong: string[] }), stderr: r.stderr };
 }
 
-const notices = (stderr: string) => stderr.match(/\[CK_NATIVE_UNAVAILABLE\] Warning: corekernels: kernels run in JavaScript/g) ?? [];
+const notices = (stderr: string) => stderr.match(/\[CK_NATIVE_UNAVAILABLE\] Warning: corekernels: kernels run in (WebAssembly|JavaScript)/g) ?? [];
 
 describe('without the native addon', () => {
   it('answers every function on auto, and notices once for twenty calls', () => {

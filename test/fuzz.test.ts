@@ -278,7 +278,7 @@ class Model {
       return;
     }
     const o = opts as Record<string, unknown>;
-    if (o.backend !== undefined && !['auto', 'native', 'workers', 'js'].includes(o.backend as string)) {
+    if (o.backend !== undefined && !['auto', 'native', 'wasm', 'workers', 'js'].includes(o.backend as string)) {
       this.add(C.OUT_OF_RANGE);
       if (typeof o.backend !== 'string') this.add(C.INVALID_ARG_TYPE);
     }

@@ -71,7 +71,11 @@ describe('threads / configure / info', () => {
   it('info() has the documented shape', () => {
     const info = ck.info();
     expect(info.version).toBe(pkg.version);
-    expect(['native', 'workers', 'js']).toContain(info.backend);
+    expect(['native', 'wasm', 'workers', 'js']).toContain(info.backend);
+    expect(info.engine).toBe(info.native.loaded ? 'native' : info.wasm.loaded ? 'wasm' : 'js');
+    expect(typeof info.wasm.loaded).toBe('boolean');
+    if (info.wasm.loaded) expect(['relaxed', 'simd128']).toContain(info.wasm.simd);
+    else expect(info.wasm.error!.length).toBeGreaterThan(0);
     expect(typeof info.native.loaded).toBe('boolean');
     expect(Number.isInteger(info.threads) && info.threads >= 1).toBe(true);
     expect(['env', 'configure', 'cgroup', 'cpus']).toContain(info.threadsSource);
@@ -87,9 +91,9 @@ describe('threads / configure / info', () => {
     }
   });
 
-  it("info().backend is what 'auto' uses: native when loaded, else workers (unless COREKERNELS_BACKEND says otherwise)", () => {
+  it("info().backend is what 'auto' uses: native when loaded, else wasm, else workers (unless COREKERNELS_BACKEND says otherwise)", () => {
     const env = process.env.COREKERNELS_BACKEND;
-    const want = env && env !== 'auto' ? env : nativeLoaded() ? 'native' : 'workers';
+    const want = env && env !== 'auto' ? env : nativeLoaded() ? 'native' : ck.info().wasm.loaded ? 'wasm' : 'workers';
     expect(ck.info().backend).toBe(want);
   });
 
@@ -226,7 +230,8 @@ describe('environment and processes', () => {
     expect(lastJson(await runNode(code, { COREKERNELS_BACKEND: 'js' }))).toEqual({ b: 'js', r: [[11]] });
     expect(lastJson(await runNode(code, { COREKERNELS_BACKEND: 'workers' }))).toEqual({ b: 'workers', r: [[11]] });
     const auto = lastJson(await runNode(code, { COREKERNELS_BACKEND: undefined }));
-    expect(auto).toEqual({ b: nativeLoaded() ? 'native' : 'workers', r: [[11]] });
+    expect(auto).toEqual({ b: nativeLoaded() ? 'native' : ck.info().wasm.loaded ? 'wasm' : 'workers', r: [[11]] });
+    if (ck.info().wasm.loaded) expect(lastJson(await runNode(code, { COREKERNELS_BACKEND: 'wasm' }))).toEqual({ b: 'wasm', r: [[11]] });
   });
 
   it('a process that used every backend exits by itself, without close()', async () => {

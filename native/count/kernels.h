@@ -98,6 +98,7 @@ const CountTable* count_table_generic();
 const CountTable* count_table_avx2();
 const CountTable* count_table_avx512();
 const CountTable* count_table_neon();
+const CountTable* count_table_wasm();  // the WebAssembly build's only table (native/wasm/)
 
 // The table for active_isa() (COREKERNELS_ISA can force a weaker one), chosen once.
 const CountTable& count_table();

@@ -11,7 +11,8 @@ const CountTable& choose() {
     case Isa::avx512: t = count_table_avx512(); break;
     case Isa::avx2: t = count_table_avx2(); break;
     case Isa::neon: t = count_table_neon(); break;
-    case Isa::generic: break;
+    case Isa::generic:
+    case Isa::wasm: break;  // only in the WebAssembly build, which has its own select
   }
   // A level this build has no file for (e.g. avx512 without an AVX-512 compiler) falls back
   // one step, then to portable C++.

@@ -30,7 +30,7 @@ Blocking compute(const gemm_kernels::Kernels<T>& kern) {
 // process runs, and small multiplies should not pay for the arithmetic on every call.
 template <class T>
 const Blocking& blocking_for(const gemm_kernels::Kernels<T>& kern) {
-  constexpr size_t kIsas = 4;
+  constexpr size_t kIsas = 5;
   static std::once_flag once[kIsas];
   static Blocking memo[kIsas];
   const size_t i = static_cast<size_t>(kern.isa);

@@ -7,9 +7,9 @@
 #include <atomic>
 #include <memory>
 #include <optional>
-#include <thread>
 
 #include "../runtime/pool.h"
+#include "../runtime/yield.h"
 #include "buffer.h"
 #include "plan.h"
 #include "staging.h"
@@ -61,7 +61,7 @@ class ASlots {
             return;
           }
         }
-        std::this_thread::yield();  // unreachable while the pool respects helpers_allowed
+        yield_thread();  // unreachable while the pool respects helpers_allowed
       }
     }
     ~Lease() { slots_.busy_[index_].store(false, std::memory_order_release); }
@@ -136,7 +136,7 @@ class Multiply {
     std::optional<typename ASlots<T>::Lease> lease;
     if (plan_.packed) lease.emplace(slots_);
     for (size_t pc = pc0; pc < pc0 + rk; pc += plan_.kc) {
-      if (exec_.cancelled()) throw Cancelled{};
+      if (exec_.cancelled()) throw_cancelled();
       BlockArgs<T> args;
       args.m = i1 - i0;
       args.k = std::min(plan_.kc, g_.k - pc);
@@ -156,7 +156,7 @@ class Multiply {
       // A chunk of columns at a time, with a cancellation check in between: one depth block
       // of a whole tile can take tens of milliseconds on the portable kernels.
       for (size_t cj = j0; cj < j1; cj += plan_.chunk) {
-        if (cj != j0 && exec_.cancelled()) throw Cancelled{};
+        if (cj != j0 && exec_.cancelled()) throw_cancelled();
         args.n = std::min(plan_.chunk, j1 - cj);
         args.c = c + cj;
         if (!plan_.stage_b) {

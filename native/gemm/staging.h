@@ -2,7 +2,8 @@
 #include <atomic>
 #include <cstddef>
 #include <memory>
-#include <thread>
+
+#include "../runtime/yield.h"
 
 namespace ck {
 
@@ -35,7 +36,7 @@ class ChunkStates {
       if (try_stage(d, c, stage)) return;
       bool helped = false;
       for (size_t later = c + 1; later < chunks_ && !helped; ++later) helped = try_stage(d, later, stage);
-      if (!helped && ++spins > 64) std::this_thread::yield();
+      if (!helped && ++spins > 64) yield_thread();
     }
   }
 

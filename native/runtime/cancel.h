@@ -16,4 +16,14 @@ class CancelToken {
 // Thrown by kernels that observe a cancelled token; the job layer turns it into an AbortError.
 struct Cancelled {};
 
+// Builds without exceptions (the WebAssembly engine, native/wasm/) never pass a token, so
+// there this is unreachable; it traps rather than continue a call that was cancelled.
+[[noreturn]] inline void throw_cancelled() {
+#if defined(__cpp_exceptions)
+  throw Cancelled{};
+#else
+  __builtin_trap();
+#endif
+}
+
 }  // namespace ck

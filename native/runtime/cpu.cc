@@ -57,6 +57,7 @@ const char* isa_name(Isa isa) {
     case Isa::neon: return "neon";
     case Isa::avx2: return "avx2";
     case Isa::avx512: return "avx512";
+    case Isa::wasm: return "wasm";
   }
   return "generic";
 }

@@ -2,8 +2,9 @@
 
 namespace ck {
 
-// Instruction-set levels a kernel may be built for, weakest first.
-enum class Isa { generic = 0, neon = 1, avx2 = 2, avx512 = 3 };
+// Instruction-set levels a kernel may be built for, weakest first; wasm (SIMD128) is the
+// WebAssembly build's only level (native/wasm/) and never detected on a native CPU.
+enum class Isa { generic = 0, neon = 1, avx2 = 2, avx512 = 3, wasm = 4 };
 
 const char* isa_name(Isa isa);
 

@@ -22,7 +22,9 @@ struct Region {
   std::atomic<size_t> next{0};
   unsigned helpers_active = 0;
   bool listed = false;
+#if defined(__cpp_exceptions)  // builds without exceptions (WebAssembly) have nothing to carry
   std::exception_ptr error;
+#endif
 };
 
 // Runs the region's tiles on the calling thread plus pool helpers; returns when every
@@ -41,7 +43,7 @@ void parallel_for(size_t ntiles, const Exec& ex, F&& fn) {
   if (ntiles == 0) return;
   if (ex.threads <= 1 || ntiles == 1) {
     for (size_t t = 0; t < ntiles; ++t) {
-      if (ex.cancelled()) throw Cancelled{};
+      if (ex.cancelled()) throw_cancelled();
       fn(t);
     }
     return;

@@ -99,11 +99,11 @@ let noticed = false;
  * missing build is visible without flooding the log. `workersOff` is why the worker threads
  * are off too, if they are. Silence it with `node --disable-warning=CK_NATIVE_UNAVAILABLE`.
  */
-export function noticeFallback(workersOff?: string): void {
+export function noticeFallback(engine: 'WebAssembly' | 'JavaScript' = 'JavaScript', workersOff?: string): void {
   if (noticed) return;
   noticed = true;
   const where = workersOff === undefined ? '' : `; ${workersOff}, so they run on the calling thread`;
-  process.emitWarning(`corekernels: kernels run in JavaScript, not in the native addon: ${native().error}${where}`, {
+  process.emitWarning(`corekernels: kernels run in ${engine}, not in the native addon: ${native().error}${where}`, {
     code: 'CK_NATIVE_UNAVAILABLE',
   });
 }

@@ -5,6 +5,8 @@ import { setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import { kernels } from '../kernels/index';
 import { fromWire, type WireJob } from './wire';
+import type { WasmThreadSetup } from './wasm';
+import { setUpWasmThread, wasmThreadKernels } from './wasm-thread';
 
 export interface TaskMessage {
   kernel: string;
@@ -12,6 +14,8 @@ export interface TaskMessage {
   tiles: number;
   /** This call's pair in the shared control array: [next tile to claim, cancelled flag]. */
   slot: number;
+  /** With the first wasm task a worker receives: its instance of the engine (wasm-thread.ts). */
+  wasm?: WasmThreadSetup;
 }
 
 const { control, nice } = workerData as { control: Int32Array; nice: number };
@@ -35,7 +39,8 @@ export type ReplyMessage = { ok: true; parts: [number, unknown][] } | { ok: fals
 parentPort!.on('message', (msg: TaskMessage) => {
   const reply = (r: ReplyMessage) => parentPort!.postMessage(r);
   try {
-    const kernel = kernels[msg.kernel];
+    if (msg.wasm) setUpWasmThread(msg.wasm);
+    const kernel = kernels[msg.kernel] ?? wasmThreadKernels[msg.kernel];
     const job = fromWire(msg.job);
     const parts: [number, unknown][] = [];
     for (;;) {

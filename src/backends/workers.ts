@@ -7,6 +7,7 @@ import { Worker } from 'node:worker_threads';
 import { codes, runtimeError } from '../errors';
 import { forbiddenBy, workersForbidden } from './permission';
 import type { JsKernel } from '../kernels/kernel';
+import type { WasmThreadSetup } from './wasm';
 import type { ReplyMessage, TaskMessage } from './worker-entry';
 import { toWire } from './wire';
 
@@ -14,6 +15,8 @@ interface Task {
   /** The public function, for error messages. */
   fn: string;
   msg: TaskMessage;
+  /** For wasm kernels: a worker's engine set-up, made once per worker (its own stack). */
+  wasmSetup?: () => WasmThreadSetup;
   resolve: (parts: [number, unknown][]) => void;
   reject: (err: Error) => void;
 }
@@ -21,6 +24,8 @@ interface Task {
 interface Slot {
   worker: Worker;
   task?: Task;
+  /** The worker has its instance of the WebAssembly engine. */
+  hasWasm?: boolean;
 }
 
 const ENTRY = join(__dirname, 'worker-entry.js');
@@ -84,7 +89,12 @@ function spawn(): Slot {
 function start(slot: Slot, task: Task): void {
   slot.task = task;
   slot.worker.ref(); // pending work keeps the process alive until it settles
-  slot.worker.postMessage(task.msg);
+  if (task.wasmSetup && !slot.hasWasm) {
+    slot.hasWasm = true;
+    slot.worker.postMessage({ ...task.msg, wasm: task.wasmSetup() });
+  } else {
+    slot.worker.postMessage(task.msg);
+  }
 }
 
 function next(slot: Slot): void {
@@ -117,9 +127,9 @@ function failQueued(err: unknown): void {
 
 let poolSize = 1;
 
-function submit(fn: string, msg: TaskMessage): Promise<[number, unknown][]> {
+function submit(fn: string, msg: TaskMessage, wasmSetup?: () => WasmThreadSetup): Promise<[number, unknown][]> {
   return new Promise((resolve, reject) => {
-    queue.push({ fn, msg, resolve, reject });
+    queue.push({ fn, msg, wasmSetup, resolve, reject });
     pump();
   });
 }
@@ -202,13 +212,29 @@ async function share<J extends object>(job: J, outputs: readonly (keyof J)[], ov
 
 /**
  * Runs a kernel on up to `threads` workers. Resolves with the merged result; rejects with
- * `onAbort()` if the signal fires, or with a WORKER_DIED error if a worker dies.
+ * `onAbort()` if the signal fires, or with a WORKER_DIED error if a worker dies. A wasm
+ * kernel (backends/wasm-kernels.ts) passes `wasmSetup`, which gives each worker, once, what
+ * it needs to run the engine.
  */
 export async function runWorkers<J extends object, P, R>(
   fn: string, kernel: JsKernel<J, P, R>, job: J, threads: number, signal: AbortSignal | undefined, onAbort: () => unknown,
+  wasmSetup?: () => WasmThreadSetup,
 ): Promise<R> {
   if (signal?.aborted) throw onAbort();
   const prepared = kernel.prepare ? kernel.prepare(job) : job;
+  let tasks: Promise<unknown>[] = [];
+  try {
+    return await runPrepared(fn, kernel, prepared, threads, signal, onAbort, wasmSetup, (t) => (tasks = t));
+  } finally {
+    // Once no worker can still be using them: a surviving worker of a failed call may be mid-tile.
+    if (kernel.dispose) void Promise.allSettled(tasks).then(() => kernel.dispose!(prepared));
+  }
+}
+
+async function runPrepared<J extends object, P, R>(
+  fn: string, kernel: JsKernel<J, P, R>, prepared: J, threads: number, signal: AbortSignal | undefined,
+  onAbort: () => unknown, wasmSetup: (() => WasmThreadSetup) | undefined, started: (tasks: Promise<unknown>[]) => void,
+): Promise<R> {
   const tiles = kernel.tiles(prepared);
   if (tiles === 0) return kernel.merge(prepared, []);
   const { shared, copyBack } = await share(prepared, kernel.outputs, kernel.overwrites?.(prepared) ?? [], () => {
@@ -223,7 +249,8 @@ export async function runWorkers<J extends object, P, R>(
   };
   signal?.addEventListener('abort', cancel, { once: true });
   poolSize = Math.max(poolSize, threads);
-  const tasks = Array.from({ length: Math.min(threads, tiles) }, () => submit(fn, msg));
+  const tasks = Array.from({ length: Math.min(threads, tiles) }, () => submit(fn, msg, wasmSetup));
+  started(tasks);
   try {
     const replies = await Promise.all(tasks);
     if (signal?.aborted) throw onAbort();

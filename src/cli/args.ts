@@ -11,7 +11,7 @@ export const KERNELS = ['matmul', 'count', 'histogram'] as const;
 export type Kernel = (typeof KERNELS)[number];
 export const DTYPES = ['f64', 'f32'] as const;
 export type Dtype = (typeof DTYPES)[number];
-export const BACKENDS = ['native', 'workers', 'js'] as const;
+export const BACKENDS = ['native', 'wasm', 'workers', 'js'] as const;
 export type Backend = (typeof BACKENDS)[number];
 
 export const DEFAULT_CHART = 'corekernels-bench.svg';
@@ -64,7 +64,7 @@ Bench options:
   --threads LIST        thread counts for native and workers (default: 1..threads(),
                         i.e. COREKERNELS_THREADS or os.availableParallelism());
                         js always runs on the calling thread
-  --backends LIST       native,workers,js (default: every one that is available)
+  --backends LIST       native,wasm,workers,js (default: every one that is available)
   --time-budget SEC     the most one call may take (default ${DEFAULT_TIME_BUDGET_S}): a call predicted
                         from a smaller size to take longer is skipped and says so,
                         and long calls are timed fewer than 3 times to stay within it

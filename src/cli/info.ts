@@ -28,10 +28,12 @@ export function renderInfo(json: boolean): string {
   const native = n.loaded
     ? `loaded · ISA ${n.isa} · ${n.build} build · OpenMP ${n.openmp ? 'on' : 'off'}`
     : `not loaded: ${n.error}`;
+  const wasm = i.wasm.loaded ? `loaded · ${i.wasm.simd} SIMD` : `not loaded: ${i.wasm.error}`;
   return [
     `corekernels ${i.version}`,
     `backend  ${i.backend} (what 'auto' uses for large work)`,
     `native   ${native}`,
+    `wasm     ${wasm}`,
     `workers  ${i.workers.available ? 'available' : `off: ${i.workers.error}`}`,
     `threads  ${i.threads} (${threadsFrom(i.threadsSource)})`,
     `node     ${process.version} ${process.platform}-${process.arch}`,

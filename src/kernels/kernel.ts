@@ -12,6 +12,8 @@ export interface JsKernel<J, P, R> {
   run(job: J, t0: number, t1: number): P;
   /** Combines the partials of every tile, in tile order, on the calling thread with the caller's own arrays. */
   merge(job: J, parts: P[]): R;
+  /** Releases what prepare() took (the wasm engine's buffers); called once the call settles, whichever way. */
+  dispose?(job: J): void;
   /** Arrays of the job that the kernel writes: copied back when a worker got a copy. */
   readonly outputs: readonly (keyof J)[];
   /** Outputs whose every element the kernel writes without reading: a worker's copy need not be filled first. */

@@ -1,7 +1,7 @@
 // Which backends the tests run on. Every public behaviour is tested on each of these.
 import * as ck from '../../dist/index.js';
 
-export type Backend = 'native' | 'workers' | 'js';
+export type Backend = 'native' | 'wasm' | 'workers' | 'js';
 
 /** True when the C++ addon loaded in this process. */
 export function nativeLoaded(): boolean {
@@ -9,17 +9,21 @@ export function nativeLoaded(): boolean {
 }
 
 /**
- * All three backends, minus 'native' when the addon did not load. With
- * COREKERNELS_REQUIRE_NATIVE=1 (CI) a missing addon is an error, so native tests are
- * never silently dropped.
+ * Every backend, minus 'native' when the addon did not load and 'wasm' when the WebAssembly
+ * engine did not. With COREKERNELS_REQUIRE_NATIVE=1 (CI) a missing addon is an error, and
+ * a missing WebAssembly engine always is unless COREKERNELS_WASM=off switched it off, so
+ * neither's tests are ever silently dropped.
  */
 export function backends(): Backend[] {
-  const native = ck.info().native;
-  if (!native.loaded) {
-    if (process.env.COREKERNELS_REQUIRE_NATIVE === '1') {
-      throw new Error(`COREKERNELS_REQUIRE_NATIVE=1 but the native addon did not load: ${native.error ?? '(no error given)'}`);
-    }
-    return ['workers', 'js'];
+  const { native, wasm } = ck.info();
+  if (!native.loaded && process.env.COREKERNELS_REQUIRE_NATIVE === '1') {
+    throw new Error(`COREKERNELS_REQUIRE_NATIVE=1 but the native addon did not load: ${native.error ?? '(no error given)'}`);
   }
-  return ['native', 'workers', 'js'];
+  if (!wasm.loaded && process.env.COREKERNELS_WASM !== 'off') {
+    throw new Error(`the WebAssembly engine did not load: ${wasm.error ?? '(no error given)'}`);
+  }
+  const all: Backend[] = [];
+  if (native.loaded) all.push('native');
+  if (wasm.loaded) all.push('wasm');
+  return [...all, 'workers', 'js'];
 }

@@ -37,7 +37,7 @@ echo "PASS npm pack: $(basename "$tgz"), $(( $(stat -c %s "$tgz") / 1024 )) kB p
 contents() {
   local want missing=0
   for want in package.json README.md binding.gyp dist/index.js dist/index.d.ts dist/cli/main.js dist/backends/worker-entry.js \
-    native/addon/addon.cc prebuilds/linux-x64/corekernels.node prebuilds/linux-arm64/corekernels.node; do
+    native/addon/addon.cc wasm/corekernels-relaxed.wasm wasm/corekernels-simd128.wasm prebuilds/linux-x64/corekernels.node prebuilds/linux-arm64/corekernels.node; do
     grep -qxF "$want" "$work/files.txt" || { echo "missing: $want"; missing=1; }
   done
   if grep -E '^(src|test|build|build-cmake|scripts|docs|node_modules|\.ci)/|\.map$|\.tsbuildinfo$|\.o$' "$work/files.txt"; then
@@ -94,6 +94,10 @@ check "info() says why the addon is missing" in_dir "$work/nocc" node -e '
   const n = require("corekernels").info().native;
   if (n.loaded || !/did not load/.test(n.error)) throw new Error(JSON.stringify(n));'
 check "workers backend answers every function" in_dir "$work/nocc" node "$repo/test/fixtures/every-function.cjs" workers corekernels
+check "without the addon, auto runs the shipped WebAssembly engine" in_dir "$work/nocc" node -e '
+  const i = require("corekernels").info();
+  if (i.engine !== "wasm" || !i.wasm.loaded) throw new Error(JSON.stringify(i));'
+check "wasm backend answers every function" in_dir "$work/nocc" node "$repo/test/fixtures/every-function.cjs" wasm corekernels
 one_notice() {
   local err; err=$(node "$repo/test/fixtures/every-function.cjs" auto corekernels 2>&1 >/dev/null) || return 1
   [ "$(grep -c 'CK_NATIVE_UNAVAILABLE' <<<"$err")" = 1 ] || { echo "expected one notice, got:"; echo "$err"; return 1; }

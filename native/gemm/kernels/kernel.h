@@ -66,6 +66,7 @@ const KernelTables& generic_tables();
 const KernelTables& avx2_tables();
 const KernelTables& avx512_tables();
 const KernelTables& neon_tables();
+const KernelTables& wasm_tables();  // the WebAssembly build's only tables (native/wasm/)
 
 // The tables for `isa`, or nullptr when this build lacks it or the CPU cannot run it.
 const KernelTables* tables_for(Isa isa);

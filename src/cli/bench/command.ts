@@ -18,7 +18,7 @@ function machine(): BenchReport['machine'] {
 }
 
 export async function runBench(args: BenchArgs, argv: readonly string[]): Promise<number> {
-  const cases = plan(args, { maxThreads: threads(), native: info().native });
+  const cases = plan(args, { maxThreads: threads(), native: info().native, wasm: info().wasm });
   const settings = { ...DEFAULT_SETTINGS, timeBudgetS: args.timeBudget };
   const quiet = args.json !== undefined;
   if (!quiet) process.stderr.write(`corekernels bench: ${cases.length} cases; tables follow when they are done.\n`);

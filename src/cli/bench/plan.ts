@@ -9,6 +9,7 @@ export interface Environment {
   /** threads(): the most a call may use. */
   maxThreads: number;
   native: { loaded: boolean; error?: string };
+  wasm: { loaded: boolean; error?: string };
 }
 
 export interface Case {
@@ -19,12 +20,14 @@ export interface Case {
   threads: number;
 }
 
-const ORDER: readonly Backend[] = ['js', 'workers', 'native'];
+const ORDER: readonly Backend[] = ['js', 'wasm', 'workers', 'native'];
 
 function backendsFor(args: BenchArgs, env: Environment): Backend[] {
   if (args.backends?.includes('native') && !env.native.loaded)
     throw new UsageError(`--backends native: the native addon did not load (${env.native.error ?? 'no reason given'})`);
-  const wanted = args.backends ?? ORDER.filter((b) => b !== 'native' || env.native.loaded);
+  if (args.backends?.includes('wasm') && !env.wasm.loaded)
+    throw new UsageError(`--backends wasm: the WebAssembly engine did not load (${env.wasm.error ?? 'no reason given'})`);
+  const wanted = args.backends ?? ORDER.filter((b) => (b !== 'native' || env.native.loaded) && (b !== 'wasm' || env.wasm.loaded));
   return ORDER.filter((b) => wanted.includes(b));
 }
 
@@ -45,6 +48,10 @@ function dtypesFor(bench: Benchmark, args: BenchArgs): ElementType[] {
   return chosen.length > 0 ? chosen : [...bench.defaultDtypes]; // the per-row count is int32 only
 }
 
+function onCallingThread(backend: Backend, bench: Benchmark): boolean {
+  return backend === 'js' || (backend === 'wasm' && bench.kernel !== 'matmul');
+}
+
 /** Every case to run, in run order. Throws UsageError when a filter cannot be met here. */
 export function plan(args: BenchArgs, env: Environment): Case[] {
   const backends = backendsFor(args, env);
@@ -55,8 +62,9 @@ export function plan(args: BenchArgs, env: Environment): Case[] {
     for (const dtype of dtypesFor(bench, args))
       for (const size of sizes)
         for (const backend of backends)
-          // js runs on the calling thread whatever the cap, so it has one thread count
-          for (const t of backend === 'js' ? [1] : threads) cases.push({ bench, size, dtype, backend, threads: t });
+          // js runs on the calling thread whatever the cap, and so do wasm's counts (only its
+          // matmul goes to the worker pool), so they have one thread count
+          for (const t of onCallingThread(backend, bench) ? [1] : threads) cases.push({ bench, size, dtype, backend, threads: t });
   }
   return cases;
 }

@@ -8,7 +8,7 @@ import { groups, describeMachine } from './table';
 import { sig } from './format';
 import { axes, el, linearScale, logScale, pointScale, text, type Box } from './svg';
 
-const BACKEND_COLOR: Record<Backend, string> = { native: '#0072b2', workers: '#e69f00', js: '#cc79a7' };
+const BACKEND_COLOR: Record<Backend, string> = { native: '#0072b2', wasm: '#009e73', workers: '#e69f00', js: '#cc79a7' };
 const PALETTE = ['#0072b2', '#d55e00', '#009e73', '#e69f00', '#cc79a7', '#56b4e9', '#f0e442', '#000000'];
 const PANEL_W = 480, PANEL_H = 330;
 const MARGIN = { left: 66, right: 16, top: 72, bottom: 48 };
@@ -73,7 +73,7 @@ function sizePanel(rs: CaseResult[], x0: number, y0: number): string {
   const box = plotBox(x0, y0);
   const good = rs.filter(ok);
   const series: Series[] = [];
-  for (const backend of ['native', 'workers', 'js'] as Backend[]) {
+  for (const backend of ['native', 'wasm', 'workers', 'js'] as Backend[]) {
     if (!good.some((r) => r.backend === backend)) continue;
     const ts = lineThreads(good, backend);
     for (const t of ts) {
@@ -103,7 +103,7 @@ function barPanel(sets: CaseResult[][], x0: number, y0: number): string {
   const rows: { label: string; group?: string; r: CaseResult }[] = [];
   for (const rs of sets) {
     const good = rs.filter(ok);
-    for (const backend of ['native', 'workers', 'js'] as Backend[])
+    for (const backend of ['native', 'wasm', 'workers', 'js'] as Backend[])
       for (const t of good.some((r) => r.backend === backend) ? lineThreads(good, backend) : []) {
         const r = good.find((g) => g.backend === backend && g.threads === t)!;
         rows.push({ label: backendLabel(backend, t), group: rows.some((x) => x.r.benchmark === r.benchmark && x.r.dtype === r.dtype) ? undefined : `${r.benchmark} ${r.dtype} ${r.shape}`, r });
@@ -169,7 +169,7 @@ export function renderChart(rep: BenchReport): string {
   const all = groups(rep.results);
   const bySize = all.filter((rs) => new Set(rs.map((r) => r.size)).size > 1 && rs.some(ok));
   const single = all.filter((rs) => new Set(rs.map((r) => r.size)).size === 1 && rs.some(ok));
-  const scaling = (['native', 'workers'] as Backend[]).filter((b) =>
+  const scaling = (['native', 'wasm', 'workers'] as Backend[]).filter((b) =>
     new Set(rep.results.filter((r) => r.backend === b && ok(r)).map((r) => r.threads)).size > 1);
   const panels: ((x: number, y: number) => string)[] = [
     ...bySize.map((rs) => (x: number, y: number) => sizePanel(rs, x, y)),

@@ -1,0 +1,128 @@
+// The functions the TS engine (src/backends/wasm.ts) calls: the native drivers of gemm/ and
+// count/ over the wasm ISA's kernel tables, on buffers the TS side allocated in this
+// module's memory. Element types are passed as codes (ElemCode); bounds arrive in memory in
+// the element's own type, so 64-bit integers need no BigInt crossing.
+#include <cstddef>
+#include <cstdint>
+
+#include "../count/count.h"
+#include "../count/kernels.h"
+#include "../gemm/blocking.h"
+#include "../gemm/gemm.h"
+#include "../gemm/kernels/kernel.h"
+#include "heap.h"
+
+#define CK_EXPORT(name) extern "C" __attribute__((export_name(#name)))
+
+namespace ck {
+
+// The wasm build's only tables: what select.cc chooses among on a native CPU.
+namespace gemm_kernels {
+const KernelTables& active_tables() { return wasm_tables(); }
+}  // namespace gemm_kernels
+const CountTable& count_table() { return *count_table_wasm(); }
+
+namespace {
+
+// Must match ELEM_CODES in src/backends/wasm.ts.
+enum class ElemCode : uint32_t { i8, u8, i16, u16, i32, u32, i64, u64, f32, f64 };
+
+template <class F>
+void visit(uint32_t code, F&& f) {
+  switch (static_cast<ElemCode>(code)) {
+    case ElemCode::i8: return f(int8_t{});
+    case ElemCode::u8: return f(uint8_t{});
+    case ElemCode::i16: return f(int16_t{});
+    case ElemCode::u16: return f(uint16_t{});
+    case ElemCode::i32: return f(int32_t{});
+    case ElemCode::u32: return f(uint32_t{});
+    case ElemCode::i64: return f(int64_t{});
+    case ElemCode::u64: return f(uint64_t{});
+    case ElemCode::f32: return f(float{});
+    case ElemCode::f64: return f(double{});
+  }
+  __builtin_trap();
+}
+
+constexpr Exec kOneThread{};
+
+template <class T>
+void run_gemm(uint32_t m, uint32_t n, uint32_t k, uint32_t trans_a, uint32_t trans_b, const void* a, uint32_t lda,
+              const void* b, uint32_t ldb, void* c, uint32_t ldc, double alpha, double beta) {
+  GemmArgs<T> g;
+  g.m = m, g.n = n, g.k = k;
+  g.trans_a = trans_a != 0, g.trans_b = trans_b != 0;
+  g.alpha = static_cast<T>(alpha), g.beta = static_cast<T>(beta);
+  g.a = static_cast<const T*>(a), g.lda = lda;
+  g.b = static_cast<const T*>(b), g.ldb = ldb;
+  g.c = static_cast<T*>(c), g.ldc = ldc;
+  gemm(g, kOneThread);
+}
+
+}  // namespace
+}  // namespace ck
+
+CK_EXPORT(ck_alloc) void* ck_alloc(size_t bytes) { return ck::heap_alloc(bytes); }
+CK_EXPORT(ck_free) void ck_free(void* p) { ck::heap_free(p); }
+
+// Runs the one-time setup (kernel tables, cache blocking) now, so no call races on it later.
+CK_EXPORT(ck_init) void ck_init() {
+  (void)ck::count_table();
+  const ck::gemm_kernels::KernelTables& t = ck::gemm_kernels::active_tables();
+  (void)ck::blocking_for(*t.f32);
+  (void)ck::blocking_for(*t.f64);
+}
+
+// Row-major C = alpha·op(A)·op(B) + beta·C; `elem` is f32 or f64.
+CK_EXPORT(ck_gemm) void ck_gemm(uint32_t elem, uint32_t m, uint32_t n, uint32_t k, uint32_t trans_a, uint32_t trans_b,
+                                const void* a, uint32_t lda, const void* b, uint32_t ldb, void* c, uint32_t ldc,
+                                double alpha, double beta) {
+  if (static_cast<ck::ElemCode>(elem) == ck::ElemCode::f32)
+    ck::run_gemm<float>(m, n, k, trans_a, trans_b, a, lda, b, ldb, c, ldc, alpha, beta);
+  else
+    ck::run_gemm<double>(m, n, k, trans_a, trans_b, a, lda, b, ldb, c, ldc, alpha, beta);
+}
+
+// bounds: [lo, hi] as two elements of the data's type, inclusive.
+CK_EXPORT(ck_count) double ck_count(uint32_t elem, const void* data, size_t n, const void* bounds) {
+  double total = 0;
+  ck::visit(elem, [&](auto tag) {
+    using T = decltype(tag);
+    const T* lh = static_cast<const T*>(bounds);
+    total = static_cast<double>(ck::count_in_range(static_cast<const T*>(data), n, lh[0], lh[1], ck::kOneThread));
+  });
+  return total;
+}
+
+CK_EXPORT(ck_count_by_row)
+void ck_count_by_row(uint32_t elem, const void* data, size_t rows, size_t cols, const void* bounds, uint32_t* out) {
+  ck::visit(elem, [&](auto tag) {
+    using T = decltype(tag);
+    const T* lh = static_cast<const T*>(bounds);
+    ck::count_by_row(static_cast<const T*>(data), rows, cols, lh[0], lh[1], out, ck::kOneThread);
+  });
+}
+
+// Folds data[0..n) into out[0] (least) and out[1] (greatest), two elements of the data's
+// type that the caller set (to the running values, or MinMax::none() to start).
+CK_EXPORT(ck_min_max)
+void ck_min_max(uint32_t elem, const void* data, size_t n, void* out) {
+  ck::visit(elem, [&](auto tag) {
+    using T = decltype(tag);
+    T* lh = static_cast<T*>(out);
+    const ck::MinMax<T> r = ck::min_max(static_cast<const T*>(data), n, ck::kOneThread);
+    lh[0] = r.lo < lh[0] ? r.lo : lh[0];
+    lh[1] = r.hi > lh[1] ? r.hi : lh[1];
+  });
+}
+
+// lower: nbins thresholds and then the inclusive upper bound, all of the data's type.
+CK_EXPORT(ck_histogram)
+void ck_histogram(uint32_t elem, const void* data, size_t n, const void* lower, size_t nbins, double* out, double first,
+                  double scale) {
+  ck::visit(elem, [&](auto tag) {
+    using T = decltype(tag);
+    const T* l = static_cast<const T*>(lower);
+    ck::histogram(static_cast<const T*>(data), n, l, nbins, l[nbins], out, ck::kOneThread, ck::BinGuess{first, scale});
+  });
+}
