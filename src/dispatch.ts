@@ -60,11 +60,11 @@ function backendFor<J extends object>(fn: string, opts: CheckedOptions, kernel: 
       return 'js';
     default: {
       if (addon) return 'native';
+      const workers = workersState();
       if (wasm().engine) {
-        noticeFallback('WebAssembly');
+        noticeFallback('WebAssembly', workers.error);
         return 'wasm';
       }
-      const workers = workersState();
       noticeFallback('JavaScript', workers.error);
       return !sync && workers.available && workersPay(kernel.work(job), opts.threads, copiedBytes(job)) ? 'workers' : 'js';
     }
@@ -123,7 +123,7 @@ export async function runAsync<J extends object, P, R>(call: Call<J, P, R>, opts
     // Work worth a hand-off runs on the worker pool, each worker with its own instance of the
     // module on the one shared memory; the rest runs on the calling thread, a slice at a time
     // between turns of the event loop, as the JS kernels do.
-    const onWorkers = wasmWorkerKernel(call.kernel.name, call.job, engine, call.fn, opts.threads);
+    const onWorkers = workersState().available ? wasmWorkerKernel(call.kernel.name, call.job, engine, call.fn, opts.threads) : undefined;
     if (!onWorkers)
       return runJsAsync(wasmKernelFor(call.kernel.name, engine, call.fn, false), call.job, signal, onAbort) as Promise<R>;
     try {

@@ -65,8 +65,8 @@ const SCRIPT = `const ck = require(P);
     }));
   })();`;
 
-function runWith(flags: string[]): Promise<ChildResult> {
-  return runScript(SCRIPT, { nodeFlags: [PERMISSION, ...flags], timeoutMs: 120000 });
+function runWith(flags: string[], env: Record<string, string> = {}): Promise<ChildResult> {
+  return runScript(SCRIPT, { nodeFlags: [PERMISSION, ...flags], timeoutMs: 120000, env });
 }
 
 /** Every result equals the reference. */
@@ -94,40 +94,47 @@ const ADDONS_FORBIDDEN = "Node's permission model forbids native addons (start n
 const WORKERS_FORBIDDEN = "Node's permission model forbids worker threads (start node with --allow-worker to allow them)";
 
 describe(`${PERMISSION} (${process.version})`, () => {
-  it('without --allow-addons: every function runs on the workers, with one notice saying why', async () => {
-    const r = await runWith([READ_ALL, '--allow-worker']);
-    expectExit(r);
-    const j = lastJson(r);
-    expectRightResults(j.out);
-    expect(j.info.native).toEqual({ loaded: false, error: ADDONS_FORBIDDEN });
-    expect(j.info.workers).toEqual({ available: true });
-    expect(j.info.backend).toBe(j.info.threads > 1 ? 'workers' : 'js');
-    if (j.info.threads > 1) expect(j.workerThreads).toBeGreaterThan(0);
-    expect(j.notices).toEqual([`corekernels: kernels run in JavaScript, not in the native addon: ${ADDONS_FORBIDDEN}`]);
-    expect(noticeLines(r)).toHaveLength(1);
-    expect(j.workersRefusal).toBeNull();
-    expect(j.nativeRefusal).toEqual({
-      name: 'Error', code: 'ERR_CK_BACKEND_UNAVAILABLE', message: `countInRange: backend 'native' is not available: ${ADDONS_FORBIDDEN}`,
-    });
-  });
+  // With the WebAssembly engine (what 'auto' runs without the addon) and without it (COREKERNELS_WASM=off).
+  describe.each([true, false])('WebAssembly engine on: %s', (wasmOn) => {
+    const env: Record<string, string> = wasmOn ? {} : { COREKERNELS_WASM: 'off' };
+    const engine = wasmOn ? 'WebAssembly' : 'JavaScript';
 
-  it('without --allow-addons and --allow-worker: every function runs on the calling thread, with one notice', async () => {
-    const r = await runWith([READ_ALL]);
-    expectExit(r);
-    const j = lastJson(r);
-    expectRightResults(j.out);
-    expect(j.info).toMatchObject({
-      backend: 'js', native: { loaded: false, error: ADDONS_FORBIDDEN }, workers: { available: false, error: WORKERS_FORBIDDEN },
+    it(`without --allow-addons: every function runs on ${wasmOn ? 'the WebAssembly engine' : 'the workers'}, with one notice saying why`, async () => {
+      const r = await runWith([READ_ALL, '--allow-worker'], env);
+      expectExit(r);
+      const j = lastJson(r);
+      expectRightResults(j.out);
+      expect(j.info.native).toEqual({ loaded: false, error: ADDONS_FORBIDDEN });
+      expect(j.info.workers).toEqual({ available: true });
+      expect(j.info.backend).toBe(wasmOn ? 'wasm' : j.info.threads > 1 ? 'workers' : 'js');
+      expect(j.info.wasm.loaded).toBe(wasmOn);
+      if (j.info.threads > 1) expect(j.workerThreads).toBeGreaterThan(0);
+      expect(j.notices).toEqual([`corekernels: kernels run in ${engine}, not in the native addon: ${ADDONS_FORBIDDEN}`]);
+      expect(noticeLines(r)).toHaveLength(1);
+      expect(j.workersRefusal).toBeNull();
+      expect(j.nativeRefusal).toEqual({
+        name: 'Error', code: 'ERR_CK_BACKEND_UNAVAILABLE', message: `countInRange: backend 'native' is not available: ${ADDONS_FORBIDDEN}`,
+      });
     });
-    expect(j.workerThreads).toBe(0);
-    expect(j.notices).toEqual([
-      `corekernels: kernels run in JavaScript, not in the native addon: ${ADDONS_FORBIDDEN}; ${WORKERS_FORBIDDEN}, so they run on the calling thread`,
-    ]);
-    expect(noticeLines(r)).toHaveLength(1);
-    expect(j.workersRefusal).toEqual({
-      name: 'Error', code: 'ERR_CK_BACKEND_UNAVAILABLE', message: `countInRange: backend 'workers' is not available: ${WORKERS_FORBIDDEN}`,
+
+    it(`without --allow-addons and --allow-worker: every function runs on the calling thread${wasmOn ? ' in WebAssembly' : ''}, with one notice`, async () => {
+      const r = await runWith([READ_ALL], env);
+      expectExit(r);
+      const j = lastJson(r);
+      expectRightResults(j.out);
+      expect(j.info).toMatchObject({
+        backend: wasmOn ? 'wasm' : 'js', native: { loaded: false, error: ADDONS_FORBIDDEN }, workers: { available: false, error: WORKERS_FORBIDDEN },
+      });
+      expect(j.workerThreads).toBe(0);
+      expect(j.notices).toEqual([
+        `corekernels: kernels run in ${engine}, not in the native addon: ${ADDONS_FORBIDDEN}; ${WORKERS_FORBIDDEN}, so they run on the calling thread`,
+      ]);
+      expect(noticeLines(r)).toHaveLength(1);
+      expect(j.workersRefusal).toEqual({
+        name: 'Error', code: 'ERR_CK_BACKEND_UNAVAILABLE', message: `countInRange: backend 'workers' is not available: ${WORKERS_FORBIDDEN}`,
+      });
+      expect(j.syncOnWorkers).toBe(refCount(inputs().sharedData, -0.25, 0.5)); // a Sync twin's 'workers' is the js kernel
     });
-    expect(j.syncOnWorkers).toBe(refCount(inputs().sharedData, -0.25, 0.5)); // a Sync twin's 'workers' is the js kernel
   });
 
   describe.each(backends().filter((b) => b === 'native'))('with --allow-addons', (backend) => {
