@@ -24,6 +24,13 @@ constexpr size_t kMinMaxVecBytes = 16;  // SSE2, NEON, WebAssembly SIMD128
 // independent chains per step hide the compare latency.
 template <class T>
 void minmax_span(const T* p, size_t n, T& lo, T& hi) {
+#if defined(_MSC_VER) && !defined(__clang__)
+  // MSVC has no vector extensions: the plain loop (untested here; see the README on Windows).
+  for (size_t i = 0; i < n; ++i) {
+    lo = p[i] < lo ? p[i] : lo;
+    hi = p[i] > hi ? p[i] : hi;
+  }
+#else
   typedef T V __attribute__((vector_size(kMinMaxVecBytes)));
   constexpr size_t L = kMinMaxVecBytes / sizeof(T), K = 4;
   V mn[K], mx[K];
@@ -45,6 +52,7 @@ void minmax_span(const T* p, size_t n, T& lo, T& hi) {
     lo = p[i] < lo ? p[i] : lo;
     hi = p[i] > hi ? p[i] : hi;
   }
+#endif
 }
 
 }  // namespace
