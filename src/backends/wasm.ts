@@ -75,7 +75,9 @@ const RELAXED_PROBE = new Uint8Array([
   0x0b, // end
 ]);
 
+/** The build to load: relaxed where it validates, unless COREKERNELS_WASM=simd128 asks for the baseline (as COREKERNELS_ISA caps the addon's path). */
 function probeSimd(): WasmSimd {
+  if (process.env.COREKERNELS_WASM === 'simd128') return 'simd128';
   return webAssembly!.validate(RELAXED_PROBE) ? 'relaxed' : 'simd128';
 }
 
