@@ -65,8 +65,12 @@ const SCRIPT = `const ck = require(P);
     }));
   })();`;
 
+// The suite may run with the addon switched off (CI's no-addon run): here the permission
+// model must be what keeps it out, so the child does not inherit that switch.
+const NATIVE_OFF = process.env.COREKERNELS_NATIVE === 'off';
+
 function runWith(flags: string[], env: Record<string, string> = {}): Promise<ChildResult> {
-  return runScript(SCRIPT, { nodeFlags: [PERMISSION, ...flags], timeoutMs: 120000, env });
+  return runScript(SCRIPT, { nodeFlags: [PERMISSION, ...flags], timeoutMs: 120000, env: { ...(NATIVE_OFF ? { COREKERNELS_NATIVE: undefined } : {}), ...env } });
 }
 
 /** Every result equals the reference. */
@@ -160,7 +164,7 @@ describe(`${PERMISSION} (${process.version})`, () => {
     expect(j.info.version).toBe('unknown');
     expect(j.info.native.loaded).toBe(false);
     // The first binary the loader tries: the one COREKERNELS_NATIVE names (CI's cmake-js run), else the local build.
-    const tried = process.env.COREKERNELS_NATIVE || path.join(root, 'build', 'Release', 'corekernels.node');
+    const tried = (!NATIVE_OFF && process.env.COREKERNELS_NATIVE) || path.join(root, 'build', 'Release', 'corekernels.node');
     expect(j.info.native.error).toContain(`${tried}: Node's permission model forbids reading it`);
     expect(j.info.native.error).toContain("Let node read the package's folder (--allow-fs-read)");
     expect(noticeLines(r)).toHaveLength(1);
