@@ -25,9 +25,5 @@ export function backends(): Backend[] {
   const all: Backend[] = [];
   if (native.loaded) all.push('native');
   if (wasm.loaded) all.push('wasm');
-  all.push('workers', 'js');
-  // COREKERNELS_TEST_BACKENDS=native (the sanitizer runs): only those, since the others run
-  // no instrumented code and every other CI run covers them.
-  const only = process.env.COREKERNELS_TEST_BACKENDS?.split(',');
-  return only ? all.filter((b) => only.includes(b)) : all;
+  return [...all, 'workers', 'js'];
 }

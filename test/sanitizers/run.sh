@@ -30,7 +30,5 @@ npx tsc -p tsconfig.json
 npx cmake-js compile --out "build-$kind" --CDCK_SANITIZE="$flags" >/dev/null
 addon="$PWD/build-$kind/Release/corekernels.node"
 # Only the test processes get the preload (see vitest.config.mts), not npx or vitest itself.
-# The tests run on the native backend only: the other engines run no instrumented code, and
-# every other CI run covers them.
-CK_TEST_PRELOAD="$preload" COREKERNELS_NATIVE="$addon" COREKERNELS_REQUIRE_NATIVE=1 COREKERNELS_TEST_BACKENDS=native \
+CK_TEST_PRELOAD="$preload" COREKERNELS_NATIVE="$addon" COREKERNELS_REQUIRE_NATIVE=1 \
   node node_modules/vitest/vitest.mjs run "${extra[@]}" "$@"
