@@ -119,15 +119,8 @@ export function checkGemmFits(fn: string, job: Pick<GemmJob, 'm' | 'n' | 'k' | '
  * leading dimensions are the rows' lengths): plain numbers, all a tile needs on any thread.
  * Tile t is rows [t·rows, t·rows + rows) of C, one export call.
  */
-export interface GemmTiles {
+export interface GemmTiles extends Pick<GemmJob, 'm' | 'n' | 'k' | 'transA' | 'transB' | 'alpha' | 'beta'> {
   elem: number;
-  m: number;
-  n: number;
-  k: number;
-  transA: boolean;
-  transB: boolean;
-  alpha: number;
-  beta: number;
   a: number;
   b: number;
   c: number;
