@@ -325,6 +325,13 @@ function stageSlice(s: Stream, t: number, total: number): [number, number] {
   return [i0, len];
 }
 
+/** The inclusive bounds [lo, hi] of a count, in the data's type, in the engine's memory. */
+function boundsIn(buf: Buffers, job: CountJob): number {
+  const at = buf.alloc(16);
+  buf.write(at, job.data, [job.lo, job.hi]);
+  return at;
+}
+
 interface CountState extends Stream {
   bounds: number;
   total: number;
@@ -333,10 +340,7 @@ interface CountState extends Stream {
 const countWasm: WasmKernel<CountJob, CountState, number> = {
   start(engine, job, fn) {
     let bounds = 0;
-    const s = stream(engine, fn, job.data, 1, (buf) => {
-      bounds = buf.alloc(16);
-      buf.write(bounds, job.data, [job.lo, job.hi]);
-    });
+    const s = stream(engine, fn, job.data, 1, (buf) => (bounds = boundsIn(buf, job)));
     return { ...s, bounds, total: 0 };
   },
   slices: (s) => Math.ceil(s.data.length / s.perSlice),
@@ -358,10 +362,7 @@ const countByRowWasm: WasmKernel<CountByRowJob, ByRowState, void> = {
   start(engine, job, fn) {
     const cols = Math.max(1, job.cols);
     let bounds = 0, out = 0;
-    const s = stream(engine, fn, job.data, cols, (buf) => {
-      bounds = buf.alloc(16);
-      buf.write(bounds, job.data, [job.lo, job.hi]);
-    });
+    const s = stream(engine, fn, job.data, cols, (buf) => (bounds = boundsIn(buf, job)));
     const rowsPerSlice = Math.max(1, Math.floor(s.perSlice / cols));
     out = s.buf.alloc(rowsPerSlice * 4);
     return { ...s, perSlice: rowsPerSlice * cols, job, bounds, out };
