@@ -4,9 +4,9 @@
     # Translation units compiled for one instruction set each, into their own static
     # library with that ISA's flags (x64 only; on other targets they compile to nothing).
     # A kernel folder with a kernels/avx2.cc or kernels/avx512.cc adds it here, nowhere else.
-    "ck_avx2_sources": ["native/gemm/kernels/avx2.cc", "native/count/kernels/avx2.cc"],
+    "ck_avx2_sources": ["native/gemm/kernels/avx2.cc", "native/count/kernels/avx2.cc", "native/gemv/kernels/avx2.cc"],
     "ck_avx2_cflags": ["-mavx2", "-mfma", "-mpopcnt"],
-    "ck_avx512_sources": ["native/gemm/kernels/avx512.cc", "native/count/kernels/avx512.cc"],
+    "ck_avx512_sources": ["native/gemm/kernels/avx512.cc", "native/count/kernels/avx512.cc", "native/gemv/kernels/avx512.cc"],
     "ck_avx512_cflags": ["-mavx512f", "-mavx512dq", "-mavx512bw", "-mavx512vl", "-mavx2", "-mfma", "-mpopcnt"],
     # Linux: one binary for every glibc from 2.28 on (the oldest Node 22 runs on). libstdc++
     # is linked in, unused sections dropped and only Node-API's entry points exported; glibc
@@ -41,6 +41,7 @@
         "native/addon/job.cc",
         "native/addon/gemm_binding.cc",
         "native/addon/count_binding.cc",
+        "native/addon/gemv_binding.cc",
         "native/runtime/cache.cc",
         "native/runtime/cpu.cc",
         "native/runtime/pool.cc",
@@ -56,7 +57,11 @@
         "native/count/count.cc",
         "native/count/select.cc",
         "native/count/kernels/generic.cc",
-        "native/count/kernels/neon.cc"
+        "native/count/kernels/neon.cc",
+        "native/gemv/gemv.cc",
+        "native/gemv/select.cc",
+        "native/gemv/kernels/generic.cc",
+        "native/gemv/kernels/neon.cc"
       ],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
       "defines": [

@@ -1,0 +1,30 @@
+// Chooses the gemv kernels' ISA once, from runtime/cpu.h's active_isa().
+#include "../runtime/cpu.h"
+#include "kernels.h"
+
+namespace ck {
+namespace {
+
+const GemvTable& choose() {
+  const GemvTable* t = nullptr;
+  switch (active_isa()) {
+    case Isa::avx512: t = gemv_table_avx512(); break;
+    case Isa::avx2: t = gemv_table_avx2(); break;
+    case Isa::neon: t = gemv_table_neon(); break;
+    case Isa::generic:
+    case Isa::wasm: break;  // only in the WebAssembly build, which has its own choice
+  }
+  // A level this build has no file for (avx512 without an AVX-512 compiler) falls back one
+  // step, then to portable C++.
+  if (t == nullptr && active_isa() == Isa::avx512) t = gemv_table_avx2();
+  return t != nullptr ? *t : *gemv_table_generic();
+}
+
+}  // namespace
+
+const GemvTable& gemv_table() {
+  static const GemvTable& table = choose();
+  return table;
+}
+
+}  // namespace ck
