@@ -56,6 +56,13 @@ export interface HistogramOptions extends CallOptions {
   range?: [number, number];
 }
 
+/** matvec's options: y = A·x, or Aᵀ·x with transpose; `out` receives y (same element type, not sharing memory with A or x). */
+export interface MatvecOptions<T extends FloatArray = FloatArray> extends CallOptions {
+  transpose?: boolean;
+  out?: T;
+}
+export type MatvecSyncOptions<T extends FloatArray = FloatArray> = Omit<MatvecOptions<T>, 'signal'>;
+
 /** minMax's result: the least and greatest element, NaN and NaN when there is none; bigints for BigInt arrays. */
 export interface MinMax {
   min: number | bigint;

@@ -10,6 +10,8 @@
 #include "../gemm/blocking.h"
 #include "../gemm/gemm.h"
 #include "../gemm/kernels/kernel.h"
+#include "../gemv/gemv.h"
+#include "../gemv/kernels.h"
 #include "heap.h"
 
 #define CK_EXPORT(name) extern "C" __attribute__((export_name(#name)))
@@ -21,6 +23,7 @@ namespace gemm_kernels {
 const KernelTables& active_tables() { return wasm_tables(); }
 }  // namespace gemm_kernels
 const CountTable& count_table() { return *count_table_wasm(); }
+const GemvTable& gemv_table() { return *gemv_table_wasm(); }
 
 namespace {
 
@@ -68,6 +71,7 @@ CK_EXPORT(ck_free) void ck_free(void* p) { ck::heap_free(p); }
 // Runs the one-time setup (kernel tables, cache blocking) now, so no call races on it later.
 CK_EXPORT(ck_init) void ck_init() {
   (void)ck::count_table();
+  (void)ck::gemv_table();
   const ck::gemm_kernels::KernelTables& t = ck::gemm_kernels::active_tables();
   (void)ck::blocking_for(*t.f32);
   (void)ck::blocking_for(*t.f64);
@@ -125,4 +129,15 @@ void ck_histogram(uint32_t elem, const void* data, size_t n, const void* lower, 
     const T* l = static_cast<const T*>(lower);
     ck::histogram(static_cast<const T*>(data), n, l, nbins, l[nbins], out, ck::kOneThread, ck::BinGuess{first, scale});
   });
+}
+
+// y = A·x (trans 0) or Aᵀ·x (trans 1), A rows×cols row-major and packed; `elem` is f32 or f64.
+CK_EXPORT(ck_gemv)
+void ck_gemv(uint32_t elem, uint32_t trans, size_t rows, size_t cols, const void* a, const void* x, void* y) {
+  if (static_cast<ck::ElemCode>(elem) == ck::ElemCode::f32)
+    ck::gemv(static_cast<const float*>(a), rows, cols, cols, static_cast<const float*>(x), trans != 0, static_cast<float*>(y),
+             ck::kOneThread);
+  else
+    ck::gemv(static_cast<const double*>(a), rows, cols, cols, static_cast<const double*>(x), trans != 0,
+             static_cast<double*>(y), ck::kOneThread);
 }

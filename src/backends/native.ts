@@ -14,6 +14,8 @@ export interface Addon {
   histogram(async: boolean, id: number, threads: number, data: unknown, lower: unknown, upper: number | bigint,
     out: Float64Array, first: number, scale: number): unknown;
   minMax(async: boolean, id: number, threads: number, data: unknown): unknown;
+  gemv(async: boolean, id: number, threads: number, a: unknown, x: unknown, y: unknown, rows: number, cols: number,
+    trans: boolean): unknown;
   cancel(id: number): void;
   info(): { isa: string; build: string; openmp: boolean; pending: number };
 }

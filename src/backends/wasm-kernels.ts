@@ -10,6 +10,7 @@
 // wasm-thread.ts), their tiles likewise independent of the thread count.
 import { codes, rangeError, runtimeError } from '../errors';
 import type { GemmJob } from '../kernels/gemm';
+import type { GemvJob } from '../kernels/gemv';
 import { minMaxResult, type CountByRowJob, type CountJob, type HistogramJob, type MinMaxJob } from '../kernels/count';
 import type { AnyKernel, JsKernel } from '../kernels/kernel';
 import type { MinMax, NumericArray } from '../types';
@@ -449,8 +450,58 @@ const minMaxWasm: WasmKernel<MinMaxJob, MinMaxState, MinMax> = {
   dispose: (s) => s.buf.free(),
 };
 
+interface GemvState {
+  job: GemvJob;
+  buf: Buffers;
+  elem: number;
+  es: number;
+  x: number;
+  stage: number; // a slice of A's rows
+  part: number; // the slice's result: its rows of A·x, or its partial sums of Aᵀ·x
+  rowsPer: number;
+}
+
+/**
+ * A matrix-vector product a slice of A's rows at a time, each slice staged once: A·x writes
+ * the slice's rows of y; Aᵀ·x adds the slice's partial sums into y in slice order, in y's own
+ * precision. Slices depend on the shape only, so Sync and async calls agree bit for bit.
+ */
+const gemvWasm: WasmKernel<GemvJob, GemvState, void> = {
+  start(engine, job, fn) {
+    const buf = new Buffers(engine, fn);
+    try {
+      const es = job.a.BYTES_PER_ELEMENT, cols = job.cols;
+      const rowsPer = Math.max(1, Math.min(job.rows, Math.floor(SLICE_BYTES / (cols * es))));
+      if (rowsPer * cols * es > WASM_MEMORY_BYTES / 2) throw tooLarge(fn, `cannot stage a row of ${cols} elements`);
+      const x = buf.alloc(job.x.length * es);
+      buf.copyIn(x, job.x, 0, 1, job.x.length, job.x.length);
+      const stage = buf.alloc(rowsPer * cols * es);
+      const part = buf.alloc((job.trans ? cols : rowsPer) * es);
+      return { job, buf, elem: elemCode(job.a), es, x, stage, part, rowsPer };
+    } catch (err) {
+      buf.free();
+      throw err;
+    }
+  },
+  slices: (s) => Math.ceil(s.job.rows / s.rowsPer),
+  run(s, t) {
+    const { job, buf } = s;
+    const r0 = t * s.rowsPer, n = Math.min(s.rowsPer, job.rows - r0);
+    buf.copyIn(s.stage, job.a, r0 * job.cols, 1, n * job.cols, n * job.cols);
+    buf.engine.exports.ck_gemv(s.elem, job.trans ? 1 : 0, n, job.cols, s.stage, job.trans ? s.x + r0 * s.es : s.x, s.part);
+    const Ctor = ctorOf(job.y) as unknown as new (b: ArrayBufferLike, o: number, n: number) => Float64Array;
+    const part = new Ctor(buf.engine.memory.buffer, s.part, job.trans ? job.cols : n);
+    if (!job.trans) job.y.set(part, r0);
+    else if (t === 0) job.y.set(part);
+    else for (let j = 0; j < part.length; j++) job.y[j] += part[j];
+  },
+  finish: () => undefined,
+  dispose: (s) => s.buf.free(),
+};
+
 const WASM_TWINS: Record<string, WasmKernel<any, any, unknown>> = {
   gemm: gemmWasm, count: countWasm, countByRow: countByRowWasm, histogram: histogramWasm, minMax: minMaxWasm,
+  gemv: gemvWasm,
 };
 
 /**

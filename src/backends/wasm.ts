@@ -36,6 +36,7 @@ export interface WasmExports {
   ck_count(elem: number, data: number, n: number, bounds: number): number;
   ck_count_by_row(elem: number, data: number, rows: number, cols: number, bounds: number, out: number): void;
   ck_min_max(elem: number, data: number, n: number, out: number): void;
+  ck_gemv(elem: number, trans: number, rows: number, cols: number, a: number, x: number, y: number): void;
   ck_histogram(elem: number, data: number, n: number, lower: number, nbins: number, out: number, first: number, scale: number): void;
   // wasm-ld's thread set-up (scripts/build-wasm.sh exports them).
   __stack_pointer: { value: number };

@@ -2,7 +2,8 @@
 import type { AnyKernel } from './kernel';
 import { gemmKernel } from './gemm';
 import { countByRowKernel, countKernel, histogramKernel, minMaxKernel } from './count';
+import { gemvKernel } from './gemv';
 
 export const kernels: Record<string, AnyKernel> = Object.fromEntries(
-  [gemmKernel, countKernel, countByRowKernel, histogramKernel, minMaxKernel].map((k) => [k.name, k]),
+  [gemmKernel, countKernel, countByRowKernel, histogramKernel, minMaxKernel, gemvKernel].map((k) => [k.name, k]),
 );
