@@ -35,13 +35,14 @@ function gemvJob(fn: string, a: unknown, x: unknown, opts: MatvecOptions | undef
   return { a: data, rows, cols, x: vec, y, trans };
 }
 
-/** The call, or undefined when there is nothing to run: an empty y, or an empty sum (zeros, as numpy gives). */
-function gemvCall(fn: string, job: GemvJob): Call<GemvJob, Float64Array | undefined, void> | undefined {
-  if (job.y.length === 0) return undefined;
-  if (job.rows === 0 || job.cols === 0) {
-    job.y.fill(0);
-    return undefined;
-  }
+/** Whether there is nothing to run: an empty y, or an empty sum (y is then zeros, as numpy gives). */
+function trivial(job: GemvJob): boolean {
+  if (job.y.length > 0 && job.rows > 0 && job.cols > 0) return false;
+  job.y.fill(0);
+  return true;
+}
+
+function gemvCall(fn: string, job: GemvJob): Call<GemvJob, Float64Array | undefined, void> {
   return {
     fn,
     kernel: gemvKernel,
@@ -56,16 +57,14 @@ function gemvCall(fn: string, job: GemvJob): Call<GemvJob, Float64Array | undefi
 export async function matvec<T extends FloatArray>(a: Matrix<T>, x: T, opts?: MatvecOptions<T>): Promise<T> {
   const o = v.callOptions('matvec', opts);
   const job = gemvJob('matvec', a, x, opts);
-  const call = gemvCall('matvec', job);
-  if (call) await runAsync(call, o);
-  else checkAborted('matvec', o);
+  checkAborted('matvec', o); // before trivial() writes zeros: an aborted call leaves out alone
+  if (!trivial(job)) await runAsync(gemvCall('matvec', job), o);
   return job.y as T;
 }
 
 export function matvecSync<T extends FloatArray>(a: Matrix<T>, x: T, opts?: MatvecSyncOptions<T>): T {
   const o = v.callOptions('matvecSync', opts);
   const job = gemvJob('matvecSync', a, x, opts);
-  const call = gemvCall('matvecSync', job);
-  if (call) runSync(call, o);
+  if (!trivial(job)) runSync(gemvCall('matvecSync', job), o);
   return job.y as T;
 }
