@@ -7,7 +7,7 @@ import { parseArgs } from 'node:util';
 /** A mistake on the command line: printed with a pointer to --help, exit code 2. */
 export class UsageError extends Error {}
 
-export const KERNELS = ['matmul', 'count', 'histogram'] as const;
+export const KERNELS = ['matmul', 'count', 'histogram', 'matvec'] as const;
 export type Kernel = (typeof KERNELS)[number];
 export const DTYPES = ['f64', 'f32'] as const;
 export type Dtype = (typeof DTYPES)[number];
@@ -52,6 +52,7 @@ Kernels (default: all):
                         tutorial; default 1M elements) and countInRange on floats
                         (default 32M elements); sizes are elements
   histogram             64 equal bins over floats; sizes are elements (default 4M)
+  matvec                y = A·x, n×n, GB/s of A read; sizes are n (default 1024,4096,8192)
   all                   every kernel above
 
 Bench options:
@@ -59,7 +60,7 @@ Bench options:
                         prefix with a kernel to aim at one (--sizes matmul:256,512);
                         repeatable
   --dtype LIST          f64, f32 or f64,f32: float element type (default: f64,f32
-                        for matmul, f64 for count and histogram; the per-row count
+                        for matmul, f64 for count, histogram and matvec; the per-row count
                         is always int32)
   --threads LIST        thread counts for native and workers (default: 1..threads(),
                         i.e. COREKERNELS_THREADS or os.availableParallelism());

@@ -14,18 +14,18 @@ export interface Workload {
 
 export interface Benchmark {
   /** The public function timed; also the table's name. */
-  readonly name: 'matmul' | 'countInRangeByRow' | 'countInRange' | 'histogram';
+  readonly name: 'matmul' | 'countInRangeByRow' | 'countInRange' | 'histogram' | 'matvec';
   /** The command-line kernel that selects it. */
   readonly kernel: Kernel;
   readonly about: string;
   readonly unit: 'GFLOP/s' | 'GB/s';
-  /** What a size counts: 'n' for matmul, 'elements' for the others. */
+  /** What a size counts: 'n' for matmul and matvec, 'elements' for the others. */
   readonly sizeName: string;
   readonly defaultSizes: readonly number[];
   /** Element types it can run, and the ones it runs when --dtype is not given. */
   readonly dtypes: readonly ElementType[];
   readonly defaultDtypes: readonly ElementType[];
-  /** FLOPs (matmul) or bytes read (counts) per call. */
+  /** FLOPs (matmul) or bytes read (counts, matvec) per call. */
   work(size: number, dtype: ElementType): number;
   /** The size as a user reads it: 2048 (n), 200000x5, 32M. */
   shape(size: number): string;
@@ -123,8 +123,30 @@ const EDGES = Float64Array.from({ length: BINS + 1 }, (_, i) => i / BINS);
 const histogram = floatScan('histogram', `uniform floats in [0, 1), ${BINS} equal bins`, 4_000_000,
   (data, opts) => ck.histogram(data, EDGES, opts));
 
+// Memory-bound: A is read once, so GB/s of A against the machine's read bandwidth is the
+// figure (x and y are n elements each, noise beside n²).
+const matvec: Benchmark = {
+  name: 'matvec',
+  kernel: 'matvec',
+  about: 'y = A·x, n×n (GB/s of A read)',
+  unit: 'GB/s',
+  sizeName: 'n',
+  defaultSizes: [1024, 4096, 8192],
+  dtypes: ['f64', 'f32'],
+  defaultDtypes: ['f64'],
+  work: (n, dtype) => n * n * bytes(dtype),
+  shape: (n) => `${n}x${n}`,
+  prepare(n, dtype) {
+    const T = FLOAT[dtype];
+    const a = ck.matrix(T, n, n, { shared: true }), x = ck.shared(T, n), out = ck.shared(T, n);
+    fill(a.data, (u) => 2 * u - 1, 1);
+    fill(x, (u) => 2 * u - 1, 2);
+    return { run: (backend, threads) => ck.matvec(a, x, { backend, threads, out }) };
+  },
+};
+
 /** In the order the tables print. */
-export const BENCHMARKS: readonly Benchmark[] = [matmul, countRows, countAll, histogram];
+export const BENCHMARKS: readonly Benchmark[] = [matmul, countRows, countAll, histogram, matvec];
 
 /** The benchmark behind a result read back from JSON. */
 export const benchmarkNamed = (name: string): Benchmark | undefined => BENCHMARKS.find((b) => b.name === name);
