@@ -183,7 +183,7 @@ async function rejection(promise) {
 
 const PUBLIC = [
   'matmul', 'matmulSync', 'gemm', 'gemmSync', 'countInRange', 'countInRangeSync', 'countInRangeByRow',
-  'countInRangeByRowSync', 'histogram', 'histogramSync', 'minMax', 'minMaxSync', 'matrix', 'fromRows', 'toRows', 'shared', 'configure',
+  'countInRangeByRowSync', 'histogram', 'histogramSync', 'minMax', 'minMaxSync', 'matvec', 'matvecSync', 'matrix', 'fromRows', 'toRows', 'shared', 'configure',
   'threads', 'info', 'close', 'codes',
 ];
 const runtime = typeof Bun !== 'undefined' ? `Bun ${Bun.version}` : typeof Deno !== 'undefined' ? `Deno ${Deno.version.deno}`
@@ -340,6 +340,16 @@ const histogramCases = [
   return { ...c, name: `${c.Ctor.name}(${c.n}) ${c.edges.length - 1} bins`, data, want: referenceHistogram(data, c.edges) };
 });
 
+// Small integers: every sum is exact in float32 and float64, whatever its order, so y must
+// equal the plain loop's bit for bit. The 700x600 ones take several tiles on every engine.
+const matvecCases = [[Float64Array, 5, 3], [Float32Array, 37, 23], [Float64Array, 700, 600]].flatMap(([Ctor, rows, cols]) =>
+  [false, true].map((transpose) => {
+    const a = randomNumeric(Int8Array, rows * cols, -8, 8), x = randomNumeric(Int8Array, transpose ? rows : cols, -8, 8);
+    const want = new Ctor(transpose ? cols : rows);
+    for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) want[transpose ? j : i] += a[i * cols + j] * x[transpose ? i : j];
+    return { name: `${Ctor.name} ${rows}x${cols}${transpose ? ' transposed' : ''}`, m: { data: Ctor.from(a), rows, cols }, x: Ctor.from(x), transpose, want };
+  }));
+
 for (const backend of backends) {
   const opts = { backend, threads: threadCap };
   for (const c of matmulCases) {
@@ -388,6 +398,11 @@ for (const backend of backends) {
     await check(`${backend}: histogram ${c.name}`, async () => sameArray(await ck.histogram(c.data, c.edges, opts), c.want));
     await check(`${backend}: histogramSync ${c.name}`, () => sameArray(ck.histogramSync(c.data, c.edges, opts), c.want));
   }
+  for (const c of matvecCases) {
+    const o = { ...opts, transpose: c.transpose };
+    await check(`${backend}: matvec ${c.name}`, async () => sameArray(await ck.matvec(c.m, c.x, o), c.want));
+    await check(`${backend}: matvecSync ${c.name}`, () => sameArray(ck.matvecSync(c.m, c.x, o), c.want));
+  }
 
   for (const c of [...countCases, ...histogramCases]) {
     const want = referenceMinMax(c.data);
@@ -417,6 +432,7 @@ for (const backend of backends) {
       countInRangeByRow: () => ck.countInRangeByRow(byRowCases[0].m, 0, 1, o),
       histogram: () => ck.histogram(histogramCases[0].data, histogramCases[0].edges, o),
       minMax: () => ck.minMax(countCases[0].data, o),
+      matvec: () => ck.matvec(matvecCases[0].m, matvecCases[0].x, o),
     };
     for (const [fn, call] of Object.entries(calls)) expectAbortError(await rejection(call()), fn);
   });
