@@ -134,7 +134,7 @@ describe.each(backends())('matvec on the %s backend', (backend) => {
     expect(Array.from(ck.matvecSync({ data, rows: 2, cols: 2 }, new Float64Array([1, 1]), { backend, transpose: true }))).toEqual([4, 6]);
   });
 
-  it('rejects with AbortError when aborted before or right after the call, leaving out untouched before', async () => {
+  it('rejects with AbortError when aborted before the call or while it waits or runs, leaving out untouched before', async () => {
     const out = new Float64Array(3).fill(5);
     const pre = AbortSignal.abort();
     await expect(ck.matvec({ data: new Float64Array(6), rows: 3, cols: 2 }, new Float64Array(2), { backend, signal: pre, out }))
@@ -144,9 +144,17 @@ describe.each(backends())('matvec on the %s backend', (backend) => {
     expect(Array.from(out)).toEqual([5, 5, 5]);
     const n = 2000, a = { data: randomFill(new Float64Array(n * n), 5), rows: n, cols: n }, x = randomFill(new Float64Array(n), 6);
     for (const transpose of [false, true]) {
+      // A long matmul ahead of it: the addon's runner and the worker pool take calls one after
+      // another, so the matvec is still waiting (inline: between slices) when the abort lands,
+      // however loaded the machine is (alone, a 32 MB native call can finish first).
+      const busy = new AbortController(), m = backend === 'native' ? 1500 : 600;
+      const sq = { data: randomFill(new Float64Array(m * m), 7), rows: m, cols: m };
+      const ahead = ck.matmul(sq, sq, { backend, signal: busy.signal }).catch((e: unknown) => e);
       const ac = new AbortController();
       const call = ck.matvec(a, x, { backend, transpose, signal: ac.signal });
       ac.abort();
+      busy.abort();
+      await ahead;
       const err = await call.then(() => undefined, (e: unknown) => e);
       expect(err).toBeInstanceOf(DOMException);
       expect((err as DOMException).name).toBe('AbortError');
