@@ -14,6 +14,8 @@ const n: number = ck.countInRangeSync(new Int32Array(4), 1, 2, { inclusive: 'lef
 const big: Promise<number> = ck.countInRange(new BigInt64Array(4), 1n, 2n);
 const rows: Promise<Uint32Array> = ck.countInRangeByRow({ data: new Uint8Array(6), rows: 2, cols: 3 }, 1, 2, { out: new Uint32Array(2) });
 const h: Float64Array = ck.histogramSync(new Float32Array(4), [0, 0.5, 1]);
+const y: Promise<Float64Array> = ck.matvec(a, new Float64Array(2), { transpose: true, out: new Float64Array(2) });
+const ys: Float32Array = ck.matvecSync(ck.matrix(Float32Array, 2, 3), new Float32Array(3), { threads: 1 });
 const s: Int16Array = ck.shared(Int16Array, 8);
 const i: Info = ck.info();
 const loaded: boolean = i.native.loaded;
@@ -33,9 +35,11 @@ const closed: Promise<void> = ck.close();
 ck.configure({ backend: 'gpu' });
 // @ts-expect-error: a number array is not a typed array
 ck.countInRangeSync([1, 2, 3], 0, 1);
+// @ts-expect-error: x's element type must be a's
+ck.matvecSync(a, new Float32Array(2));
 // @ts-expect-error: threadsSource is one of four words
 const wrongSource: ThreadsSource = 'quota';
 // @ts-expect-error: inclusive takes pandas' words only
 ck.countInRangeSync(new Int32Array(1), 0, 1, { inclusive: 'all' });
 
-export { wrongSource, product, sync, c, n, big, rows, h, loaded, build, workers, sources, opts, code, isCk, arrays, closed };
+export { wrongSource, product, sync, c, n, big, rows, h, y, ys, loaded, build, workers, sources, opts, code, isCk, arrays, closed };
