@@ -8,12 +8,12 @@
 // row adds into all of y. Rows are summed in fixed blocks, each block into its own partial y,
 // and the partials are then added to y in block order. The blocks depend on the shape only,
 // so the result is bit-identical for any thread count, and A is read in long contiguous runs
-// at full bandwidth. The other way, splitting y into column blocks that each read their
-// slice of every row, needs no partials but reads A in strided pieces (a column block of a
-// 8192-wide f64 matrix is a few hundred bytes of each 64 KiB row), which the prefetchers
-// follow badly, and gives no parallelism to a matrix with few columns. Partials cost
-// (blocks - 1)·cols elements, kept to a sixteenth of A at most (blocks of >= 16 rows) and
-// to 31 vectors.
+// at full bandwidth. The other way, giving each tile a block of columns to read from every
+// row, needs no partials, but blocks narrow enough to make tiles for every thread (and to
+// keep their part of y in L1) read each row in short pieces a row apart, which the
+// prefetchers follow badly, and a matrix with few columns has no blocks to share at all.
+// Partials cost (blocks - 1)·cols elements, kept to a sixteenth of A at most (blocks of
+// >= 16 rows) and to 31 vectors.
 #include "gemv.h"
 
 #include <algorithm>
