@@ -32,6 +32,7 @@ class CoreKernels : public Napi::Addon<CoreKernels> {
                              InstanceMethod<&CoreKernels::CountByRow>("countByRow"),
                              InstanceMethod<&CoreKernels::Histogram>("histogram"),
                              InstanceMethod<&CoreKernels::MinMax>("minMax"),
+                             InstanceMethod<&CoreKernels::HistogramWeighted>("histogramWeighted"),
                              InstanceMethod<&CoreKernels::Cancel>("cancel"),
                              InstanceMethod<&CoreKernels::Info>("info"),
                          });
@@ -43,6 +44,7 @@ class CoreKernels : public Napi::Addon<CoreKernels> {
   Napi::Value CountByRow(const Napi::CallbackInfo& info) { return bind_count_by_row(info, *jobs_); }
   Napi::Value Histogram(const Napi::CallbackInfo& info) { return bind_histogram(info, *jobs_); }
   Napi::Value MinMax(const Napi::CallbackInfo& info) { return bind_min_max(info, *jobs_); }
+  Napi::Value HistogramWeighted(const Napi::CallbackInfo& info) { return bind_histogram_weighted(info, *jobs_); }
 
   void Cancel(const Napi::CallbackInfo& info) { jobs_->cancel(static_cast<uint32_t>(info[0].As<Napi::Number>().Uint32Value())); }
 

@@ -14,6 +14,8 @@ export interface Addon {
   histogram(async: boolean, id: number, threads: number, data: unknown, lower: unknown, upper: number | bigint,
     out: Float64Array, first: number, scale: number): unknown;
   minMax(async: boolean, id: number, threads: number, data: unknown): unknown;
+  histogramWeighted(async: boolean, id: number, threads: number, data: unknown, lower: unknown, upper: number | bigint,
+    out: Float64Array, first: number, scale: number, weights: unknown, tile: number): unknown;
   cancel(id: number): void;
   info(): { isa: string; build: string; openmp: boolean; pending: number };
 }
