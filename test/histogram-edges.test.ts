@@ -141,3 +141,21 @@ describe.each(backends())('histogramEdges on the %s backend', (backend) => {
     await expect(ck.histogram([data], 'stone', { backend })).rejects.toThrow(code('TypeError', 'ERR_CK_INVALID_ARG_TYPE'));
   });
 });
+
+describe('equal bins take the kernels\' uniform fast path', async () => {
+  const { uniformGuess } = await import('../dist/histogram-guess.js');
+  const { equalEdges } = await import('../dist/histogram-bins.js');
+  const { elementKind, lowerBound, upperBound } = await import('../dist/bounds.js');
+  it.each([
+    ['float64 data range', false, 1.23e-5, 0.99999],
+    ['float32 data range (float32 edges)', true, Math.fround(0.1), Math.fround(0.97)],
+    ['a given range', false, -3.7, 12.2],
+  ])('%s: numpy\'s edges pass the guess check (a bin index computed, not searched)', (_name, f32, first, last) => {
+    for (const bins of [1, 7, 64, 1000]) {
+      const e = equalEdges({ first, last, float32Math: f32 }, bins, f32);
+      const kind = elementKind(f32 ? new Float32Array(1) : new Float64Array(1));
+      const lower = e.slice(0, -1).map((x) => lowerBound(kind, x, false) as number);
+      expect(uniformGuess(kind, e, lower, upperBound(kind, e[bins]!, false) as number), `${bins} bins`).toBeDefined();
+    }
+  });
+});
