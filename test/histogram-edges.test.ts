@@ -54,7 +54,11 @@ const DISTRIBUTIONS: [string, Make][] = [
 ];
 
 describe('histogramEdges agrees with numpy.histogram_bin_edges', () => {
-  it('numpy is available (CI installs python3-numpy)', () => expect(python, 'no python3 with numpy on PATH').toBeDefined());
+  it('numpy is available and has numpy 2\'s estimators (Debian 12\'s 1.24 has an older \'auto\' and no integer width floor)', () => {
+    expect(python, 'no python3 with numpy on PATH').toBeDefined();
+    const version = runNumpy('import numpy; print(numpy.__version__)', new Uint8Array(0)).trim();
+    expect(Number(version.split('.')[0]), `numpy ${version}`).toBeGreaterThanOrEqual(2);
+  });
 
   const sizes = [5, 37, 2000];
   const cases = DISTRIBUTIONS.flatMap(([name, make]) => sizes.map((n) => [`${name}, n = ${n}`, make(n, n + name.length)] as const));
