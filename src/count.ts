@@ -5,12 +5,15 @@ import { checkAborted, runAsync, runSync, type Call } from './dispatch';
 import { codes, describe, rangeError, typeError } from './errors';
 import { uniformGuess, type BinGuess } from './histogram-guess';
 import {
-  countByRowKernel, countKernel, histogramKernel, type CountByRowJob, type CountJob, type HistogramJob,
+  countByRowKernel, countKernel, histogramKernel, weightedHistogramKernel, weightedTile,
+  type CountByRowJob, type CountJob, type HistogramJob, type WeightedHistogramJob,
 } from './kernels/count';
-import type { HistogramOptions, Inclusive, MinMax, NumericArray, RangeOptions, RangeSyncOptions, SyncOptions, CallOptions, StreamOptions } from './types';
+import type { FloatArray, HistogramEdgesOptions, HistogramOptions, Inclusive, MinMax, NumericArray, RangeOptions, RangeSyncOptions, SyncOptions, CallOptions, StreamOptions } from './types';
 import * as v from './validate';
 import { checkBinCount, checkRange, equalEdges, type OuterRange } from './histogram-bins';
 import { minMax, minMaxSync } from './minmax';
+import { toDensity } from './histogram-density';
+import { ESTIMATORS, estimatedBinCount, type Estimator, type Sample } from './histogram-estimators';
 import { reduceSource, reduceSourceSync, type Reduction } from './stream/reduce';
 import { isSource, type Ctor, type Source } from './stream/source';
 
@@ -171,24 +174,49 @@ function thresholds(data: NumericArray, edges: number[]): { lower: NumericArray;
   return { lower: v.ctorOf(data).from(lower), upper, guess };
 }
 
-function prepareHistogram(fn: string, data: unknown, edgesFor: (d: NumericArray) => ArrayLike<number>, opts: CallOptions | undefined) {
+function prepareHistogram(fn: string, data: unknown, edgesFor: (d: NumericArray) => ArrayLike<number>, opts: CallOptions | undefined,
+  weights?: FloatArray) {
   const o = v.callOptions(fn, opts);
   const d = v.numericArray(fn, 'data', data);
   const e = checkEdges(fn, edgesFor(d));
   const out = v.allocate(fn, () => 'the histogram', Float64Array, e.length - 1);
   const bins = thresholds(d, e);
-  if (!bins) return { o, out };
+  if (!bins) return { o, out, edges: e };
   const job: HistogramJob = {
     data: d, lower: bins.lower, upper: bins.upper, out: out.subarray(0, bins.lower.length),
     first: bins.guess?.first ?? 0, scale: bins.guess?.scale ?? 0,
   };
+  if (weights) {
+    // Run as any histogram call: its job is a histogram job with the weights added.
+    const call = weightedCall(fn, { ...job, weights, tile: weightedTile(job.lower.length) }) as unknown as Call<HistogramJob, Float64Array, void>;
+    return { o, out, edges: e, call };
+  }
   const call: Call<HistogramJob, Float64Array, void> = {
     fn, kernel: histogramKernel, job,
     native: (addon: Addon, async, id, threads) => addon.histogram(async, id, threads, d, job.lower, job.upper, job.out, job.first, job.scale),
     nativeResult: () => undefined,
     nativeNs: NATIVE_HISTOGRAM_NS_PER_ELEMENT * d.length,
   };
-  return { o, out, call };
+  return { o, out, edges: e, call };
+}
+
+function weightedCall(fn: string, job: WeightedHistogramJob): Call<WeightedHistogramJob, Float64Array, void> {
+  return {
+    fn, kernel: weightedHistogramKernel, job,
+    native: (addon: Addon, async, id, threads) => addon.histogramWeighted(async, id, threads, job.data, job.lower, job.upper, job.out,
+      job.first, job.scale, job.weights, job.tile),
+    nativeResult: () => undefined,
+    nativeNs: (NATIVE_HISTOGRAM_NS_PER_ELEMENT + 1) * job.data.length,
+  };
+}
+
+/** options.weights: a Float32Array or Float64Array with one weight per element. */
+function weightsOf(fn: string, weights: unknown, data: NumericArray): FloatArray | undefined {
+  if (weights === undefined) return undefined;
+  const w = v.floatArray(fn, 'options.weights', weights);
+  if (w.length !== data.length)
+    throw rangeError(fn, codes.SHAPE_MISMATCH, `options.weights has ${w.length} elements but data has ${data.length} (one weight per element)`);
+  return w;
 }
 
 function histogramReduction(fn: string, edgesFor: (block: NumericArray) => ArrayLike<number>, opts: CallOptions | undefined): Reduction<Float64Array> {
@@ -218,13 +246,69 @@ function dataRange(fn: string, data: NumericArray, mm: MinMax): OuterRange {
 const givenRange = ([first, last]: [number, number]): OuterRange => ({ first, last, float32Math: false });
 
 /**
- * What `bins` asks for, checked before any work: explicit edges, or a count over a range
- * (options.range, else the data's own min and max, which the caller finds first: `dataRange`).
+ * numpy's edges for an estimator: the outer range (options.range, else the data's min and
+ * max, which must be finite: NaN refused as numpy refuses it), the data inside it, the
+ * estimator's bin count, and equal bins over the range. `counts` histograms the data over
+ * given edges (stone's rule tries up to 100 bin counts) with the library's engines.
  */
-function binsOf(fn: string, bins: unknown, opts: HistogramOptions | undefined, source: boolean) {
+function estimatedEdges(fn: string, data: NumericArray, name: Estimator, range: [number, number] | undefined, mm: MinMax | undefined,
+  counts: (edges: number[]) => ArrayLike<number>): number[] {
+  const f32 = isFloat32(data);
+  let outer: OuterRange;
+  if (range) outer = givenRange(range);
+  else if (data.length === 0) outer = { first: 0, last: 1, float32Math: false };
+  else {
+    const hasNaN = (f32 || v.typedArrayKind(data) === 'Float64Array') && (data as Float64Array).some(Number.isNaN);
+    const first = hasNaN ? NaN : Number(mm!.min), last = hasNaN ? NaN : Number(mm!.max);
+    if (!Number.isFinite(first) || !Number.isFinite(last))
+      throw rangeError(fn, codes.OUT_OF_RANGE, `autodetected range of [${first}, ${last}] is not finite: give options.range (as numpy refuses it)`);
+    outer = { first, last, float32Math: f32 };
+  }
+  const x = Float64Array.from(data as ArrayLike<number>, Number).filter((e) => e >= outer.first && e <= outer.last);
+  let lo = Infinity, hi = -Infinity;
+  for (let i = 0; i < x.length; i++) lo = Math.min(lo, x[i]), hi = Math.max(hi, x[i]);
+  const sample: Sample = {
+    x, f32, integer: !f32 && !(v.typedArrayKind(data) === 'Float64Array'),
+    ptp: f32 ? Math.fround(hi - lo) : hi - lo,
+    counts: (bins) => counts(equalEdges(outer, bins, f32)),
+  };
+  // numpy's last_edge - first_edge: float32 when both came from float32 data.
+  const deltaF32 = f32 && !range;
+  const delta = deltaF32 ? Math.fround(outer.last - outer.first) : outer.last - outer.first;
+  return equalEdges(outer, estimatedBinCount(name, sample, delta, deltaF32), f32);
+}
+
+interface BinsPlan {
+  /** The edges need the data's min and max first (minMax, NaN ignored). */
+  dataRange: boolean;
+  edgesFor: (data: NumericArray, mm?: MinMax) => ArrayLike<number>;
+  /** numpy holds these edges as float32 (their widths, for density, are float32 differences). */
+  float32Edges: (data: NumericArray) => boolean;
+}
+
+/**
+ * What `bins` asks for, checked before any work: explicit edges, a count over a range
+ * (options.range, else the data's own min and max, which the caller finds first: `dataRange`),
+ * or an estimator's count (numpy's names) over that range.
+ */
+function binsOf(fn: string, bins: unknown, opts: HistogramOptions | undefined, source: boolean): BinsPlan {
+  if (typeof bins === 'string') {
+    const name = v.oneOf<Estimator>(fn, 'bins', bins, ESTIMATORS, 'auto');
+    if (source) throw typeError(fn, codes.INVALID_ARG_TYPE, `bins '${name}' over a source: an estimator needs the whole data in memory`);
+    if (opts?.weights !== undefined)
+      throw typeError(fn, codes.INVALID_ARG_TYPE, `bins '${name}' with options.weights: estimating the number of bins is not supported for weighted data (as numpy)`);
+    const range = opts?.range === undefined ? undefined : checkRange(fn, opts.range);
+    const counts = (data: NumericArray) => (edges: number[]) => histogramSync(data, edges, { backend: opts?.backend, threads: opts?.threads });
+    return {
+      dataRange: !range,
+      edgesFor: (data, mm) => estimatedEdges(fn, data, name, range, mm, counts(data)),
+      float32Edges: isFloat32,
+    };
+  }
   if (typeof bins !== 'number') {
     const edges = checkEdges(fn, bins);
-    return { dataRange: false, edgesFor: (): ArrayLike<number> => edges };
+    const f32 = v.typedArrayKind(bins) === 'Float32Array';
+    return { dataRange: false, edgesFor: (): ArrayLike<number> => edges, float32Edges: () => f32 };
   }
   const count = checkBinCount(fn, bins);
   const range = opts?.range === undefined ? undefined : checkRange(fn, opts.range);
@@ -234,32 +318,76 @@ function binsOf(fn: string, bins: unknown, opts: HistogramOptions | undefined, s
     dataRange: !range,
     edgesFor: (data: NumericArray, mm?: MinMax): ArrayLike<number> =>
       equalEdges(range ? givenRange(range) : dataRange(fn, data, mm!), count, isFloat32(data)),
+    float32Edges: isFloat32,
   };
+}
+
+/** Weights and density, checked before any work; a source takes neither. */
+function extrasOf(fn: string, data: unknown, opts: HistogramOptions | undefined) {
+  const density = v.bool(fn, 'options.density', opts?.density, false);
+  if (isSource(data)) {
+    if (opts?.weights !== undefined || density)
+      throw typeError(fn, codes.INVALID_ARG_TYPE, 'options.weights and options.density take an array, not a source');
+    return { density };
+  }
+  return { density, weights: weightsOf(fn, opts?.weights, v.numericArray(fn, 'data', data)) };
 }
 
 /**
  * numpy.histogram. `bins` is the explicit edges (bin i counts edges[i] <= x < edges[i+1],
- * the last bin also x == its right edge) or a number of equal bins over options.range (by
- * default the data's min and max, NaN ignored) with numpy's own edge arithmetic. `data` is
- * an array or a source (see stream/source.ts; a bin count there needs options.range).
+ * the last bin also x == its right edge), a number of equal bins over options.range (by
+ * default the data's min and max, NaN ignored) with numpy's own edge arithmetic, or the name
+ * of one of numpy's estimators of that number (see histogramEdges). options.weights sums
+ * each element's weight instead of counting it (float64 sums, the same for any thread
+ * count); options.density divides by the total and the bins' widths. `data` is an array or
+ * a source (see stream/source.ts; a bin count there needs options.range; no weights, density
+ * or estimator).
  */
-export async function histogram(data: NumericArray | Source, bins: ArrayLike<number> | number,
+export async function histogram(data: NumericArray | Source, bins: ArrayLike<number> | number | Estimator,
   opts?: HistogramOptions & StreamOptions): Promise<Float64Array> {
   const b = binsOf('histogram', bins, opts, isSource(data));
+  const { density, weights } = extrasOf('histogram', data, opts);
   if (isSource(data)) return reduceSource(histogramReduction('histogram', b.edgesFor, opts), data, opts);
   const mm = b.dataRange ? await minMax(v.numericArray('histogram', 'data', data), opts) : undefined;
-  const { o, out, call } = prepareHistogram('histogram', data, (d) => b.edgesFor(d, mm), opts);
+  const { o, out, edges, call } = prepareHistogram('histogram', data, (d) => b.edgesFor(d, mm), opts, weights);
   if (call) await runAsync(call, o);
   else checkAborted('histogram', o);
-  return out;
+  return density ? toDensity(out, edges, b.float32Edges(data)) : out;
 }
 
-export function histogramSync(data: NumericArray | Iterable<ArrayBufferView>, bins: ArrayLike<number> | number,
+export function histogramSync(data: NumericArray | Iterable<ArrayBufferView>, bins: ArrayLike<number> | number | Estimator,
   opts?: Omit<HistogramOptions, 'signal'> & StreamOptions): Float64Array {
   const b = binsOf('histogramSync', bins, opts, isSource(data));
+  const { density, weights } = extrasOf('histogramSync', data, opts);
   if (isSource(data)) return reduceSourceSync(histogramReduction('histogramSync', b.edgesFor, opts), data, opts);
   const mm = b.dataRange ? minMaxSync(v.numericArray('histogramSync', 'data', data), opts) : undefined;
-  const { o, out, call } = prepareHistogram('histogramSync', data, (d) => b.edgesFor(d, mm), opts);
+  const { o, out, edges, call } = prepareHistogram('histogramSync', data, (d) => b.edgesFor(d, mm), opts, weights);
   if (call) runSync(call, o);
-  return out;
+  return density ? toDensity(out, edges, b.float32Edges(data)) : out;
+}
+
+function edgesPlan(fn: string, data: unknown, bins: unknown, opts: HistogramEdgesOptions | undefined) {
+  if (typeof bins !== 'number' && typeof bins !== 'string')
+    throw typeError(fn, codes.INVALID_ARG_TYPE, `bins must be a number of bins or an estimator's name (${ESTIMATORS.join(', ')}) (got ${describe(bins)})`);
+  const b = binsOf(fn, bins, opts, false);
+  const o = v.callOptions(fn, opts);
+  return { o, b, d: v.numericArray(fn, 'data', data) };
+}
+
+/**
+ * numpy.histogram_bin_edges: the edges histogram(data, bins, { range }) uses, for a number
+ * of bins (NaN ignored, as histogram ignores it) or an estimator: 'auto', 'fd', 'sturges',
+ * 'sqrt', 'rice', 'scott', 'doane', 'stone' (numpy's, data with NaN refused as numpy refuses
+ * it unless options.range is given).
+ */
+export async function histogramEdges(data: NumericArray, bins: number | Estimator, opts?: HistogramEdgesOptions): Promise<Float64Array> {
+  const { o, b, d } = edgesPlan('histogramEdges', data, bins, opts);
+  const mm = b.dataRange ? await minMax(d, opts) : undefined;
+  checkAborted('histogramEdges', o);
+  return Float64Array.from(b.edgesFor(d, mm));
+}
+
+export function histogramEdgesSync(data: NumericArray, bins: number | Estimator, opts?: Omit<HistogramEdgesOptions, 'signal'>): Float64Array {
+  const { b, d } = edgesPlan('histogramEdgesSync', data, bins, opts);
+  return Float64Array.from(b.edgesFor(d, b.dataRange ? minMaxSync(d, opts) : undefined));
 }

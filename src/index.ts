@@ -2,6 +2,7 @@
 export { matmul, matmulSync, gemm, gemmSync } from './matmul';
 export {
   countInRange, countInRangeSync, countInRangeByRow, countInRangeByRowSync, histogram, histogramSync,
+  histogramEdges, histogramEdgesSync,
 } from './count';
 export { minMax, minMaxSync } from './minmax';
 export { matvec, matvecSync } from './matvec';
@@ -13,6 +14,7 @@ export type { CoreKernelsError, ErrorCode } from './errors';
 export type {
   BackendChoice, BackendName, CallOptions, FloatArray, GemmArgs, Inclusive, Info, Matrix, NumericArray, RangeOptions,
   RangeSyncOptions, SyncOptions, ThreadsSource, Dtype, StreamOptions, MinMax, HistogramOptions,
+  HistogramEdgesOptions, HistogramEstimator,
 } from './types';
 export type { MatvecOptions, MatvecSyncOptions } from './types';
 export type { Source } from './stream/source';

@@ -54,6 +54,10 @@ export interface GemmArgs<T extends FloatArray> {
 export interface HistogramOptions extends CallOptions {
   /** With a bin count: the [min, max] the bins span (numpy's `range`); by default the data's own, NaN ignored. */
   range?: [number, number];
+  /** One weight per element: each bin holds the float64 sum of its elements' weights (numpy's `weights`). */
+  weights?: FloatArray;
+  /** numpy's `density`: each bin divided by the total and by its width. */
+  density?: boolean;
 }
 
 /** matvec's options: y = A·x, or Aᵀ·x with transpose; `out` receives y (same element type, not sharing memory with A or x). */
@@ -62,6 +66,13 @@ export interface MatvecOptions<T extends FloatArray = FloatArray> extends CallOp
   out?: T;
 }
 export type MatvecSyncOptions<T extends FloatArray = FloatArray> = Omit<MatvecOptions<T>, 'signal'>;
+/** histogramEdges' options: numpy.histogram_bin_edges' `range`. */
+export interface HistogramEdgesOptions extends CallOptions {
+  range?: [number, number];
+}
+
+/** numpy's estimators of a histogram's number of bins (histogram_bin_edges' string `bins`). */
+export type HistogramEstimator = 'auto' | 'fd' | 'sturges' | 'sqrt' | 'rice' | 'scott' | 'doane' | 'stone';
 
 /** minMax's result: the least and greatest element, NaN and NaN when there is none; bigints for BigInt arrays. */
 export interface MinMax {

@@ -85,13 +85,13 @@ describe('plan', () => {
     ]);
   });
 
-  it('by default covers matmul f64 and f32 from 64 to 2048, the tutorial count, a large count, histogram and matvec', () => {
+  it('by default covers matmul f64 and f32 from 64 to 2048, the tutorial count, a large count, histogram, the weighted one and matvec', () => {
     const cases = plan(bench(), withNative);
     const groups = [...new Set(cases.map((c) => `${c.bench.name} ${c.dtype} ${c.bench.shape(c.size)}`))];
     expect(groups).toEqual([
       ...[64, 128, 256, 512, 1024, 2048].map((n) => `matmul f64 ${n}`),
       ...[64, 128, 256, 512, 1024, 2048].map((n) => `matmul f32 ${n}`),
-      'countInRangeByRow i32 200000x5', 'countInRange f64 32M', 'histogram f64 4M',
+      'countInRangeByRow i32 200000x5', 'countInRange f64 32M', 'histogram f64 4M', 'histogramWeighted f64 4M',
       ...[1024, 4096, 8192].map((n) => `matvec f64 ${n}x${n}`),
     ]);
     expect(cases.length).toBe(groups.length * 5);

@@ -33,6 +33,7 @@ class CoreKernels : public Napi::Addon<CoreKernels> {
                              InstanceMethod<&CoreKernels::Histogram>("histogram"),
                              InstanceMethod<&CoreKernels::MinMax>("minMax"),
                              InstanceMethod<&CoreKernels::Gemv>("gemv"),
+                             InstanceMethod<&CoreKernels::HistogramWeighted>("histogramWeighted"),
                              InstanceMethod<&CoreKernels::Cancel>("cancel"),
                              InstanceMethod<&CoreKernels::Info>("info"),
                          });
@@ -45,6 +46,7 @@ class CoreKernels : public Napi::Addon<CoreKernels> {
   Napi::Value Histogram(const Napi::CallbackInfo& info) { return bind_histogram(info, *jobs_); }
   Napi::Value MinMax(const Napi::CallbackInfo& info) { return bind_min_max(info, *jobs_); }
   Napi::Value Gemv(const Napi::CallbackInfo& info) { return bind_gemv(info, *jobs_); }
+  Napi::Value HistogramWeighted(const Napi::CallbackInfo& info) { return bind_histogram_weighted(info, *jobs_); }
 
   void Cancel(const Napi::CallbackInfo& info) { jobs_->cancel(static_cast<uint32_t>(info[0].As<Napi::Number>().Uint32Value())); }
 

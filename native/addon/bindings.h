@@ -12,5 +12,6 @@ Napi::Value bind_count_by_row(const Napi::CallbackInfo& info, EnvJobs& jobs);
 Napi::Value bind_histogram(const Napi::CallbackInfo& info, EnvJobs& jobs);
 Napi::Value bind_min_max(const Napi::CallbackInfo& info, EnvJobs& jobs);
 Napi::Value bind_gemv(const Napi::CallbackInfo& info, EnvJobs& jobs);
+Napi::Value bind_histogram_weighted(const Napi::CallbackInfo& info, EnvJobs& jobs);
 
 }  // namespace ck

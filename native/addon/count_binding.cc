@@ -51,6 +51,28 @@ class HistogramJob : public Job {
   BinGuess guess_;
 };
 
+template <class T, class W>
+class HistogramWeightedJob : public Job {
+ public:
+  HistogramWeightedJob(const T* data, const W* w, size_t n, const T* lower, size_t nbins, T upper, double* out,
+                       size_t tile, BinGuess guess)
+      : data_(data), w_(w), n_(n), lower_(lower), nbins_(nbins), upper_(upper), out_(out), tile_(tile), guess_(guess) {}
+  void execute(const Exec& ex) override {
+    histogram_weighted(data_, w_, n_, lower_, nbins_, upper_, out_, tile_, ex, guess_);
+  }
+
+ private:
+  const T* data_;
+  const W* w_;
+  size_t n_;
+  const T* lower_;
+  size_t nbins_;
+  T upper_;
+  double* out_;
+  size_t tile_;
+  BinGuess guess_;
+};
+
 template <class T>
 class MinMaxJob : public Job {
  public:
@@ -123,6 +145,32 @@ Napi::Value bind_histogram(const Napi::CallbackInfo& info, EnvJobs& jobs) {
     using T = typename decltype(tag)::type;
     return std::make_unique<HistogramJob<T>>(elements<T>(env, d), d.length, elements<T>(env, lower), lower.length,
                                              scalar_arg<T>(info, i + 2), static_cast<double*>(out.data), guess);
+  }));
+}
+
+// histogramWeighted(async, id, threads, data, lower, upper, out, first, scale, weights: Float32Array or
+//                   Float64Array of data's length, tile: elements per tile): as histogram, out the weights' sums.
+Napi::Value bind_histogram_weighted(const Napi::CallbackInfo& info, EnvJobs& jobs) {
+  Napi::Env env = info.Env();
+  const size_t i = kFirstKernelArg;
+  const ArrayArg d = array_arg(info, i), lower = array_arg(info, i + 1), out = array_arg(info, i + 3),
+                 w = array_arg(info, i + 6);
+  const size_t tile = size_arg(info, i + 7);
+  if (out.type != napi_float64_array || out.length < lower.length || lower.length == 0 || tile == 0 ||
+      w.length != d.length || (w.type != napi_float64_array && w.type != napi_float32_array))
+    throw_type(env, "histogramWeighted: bad edges, out, weights or tile");
+  const BinGuess guess{number_arg(info, i + 4), number_arg(info, i + 5)};  // trusted as in bind_histogram
+  return run_job(info, jobs, visit_element_type(env, d.type, [&](auto tag) -> std::unique_ptr<Job> {
+    using T = typename decltype(tag)::type;
+    const T* data = elements<T>(env, d);
+    const T* l = elements<T>(env, lower);
+    const T upper = scalar_arg<T>(info, i + 2);
+    double* o = static_cast<double*>(out.data);
+    if (w.type == napi_float32_array)
+      return std::make_unique<HistogramWeightedJob<T, float>>(data, elements<float>(env, w), d.length, l, lower.length,
+                                                              upper, o, tile, guess);
+    return std::make_unique<HistogramWeightedJob<T, double>>(data, elements<double>(env, w), d.length, l, lower.length,
+                                                             upper, o, tile, guess);
   }));
 }
 

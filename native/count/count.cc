@@ -75,6 +75,28 @@ struct HistSlots {
   size_t count, nbins, copies, stride;
 };
 
+// A histogram call's Bins (kernels.h) and the storage they point into, built once per call.
+template <class T>
+struct PreparedBins {
+  PreparedBins(const T* lower, size_t nbins, T upper, size_t n, BinGuess guess) {
+    if constexpr (kExactInDouble<T>) {
+      lower_f64.assign(lower, lower + nbins);
+      lower_f64.push_back(std::numeric_limits<double>::quiet_NaN());
+    }
+    const GuessFit fit = check_guess(lower, nbins, upper, guess);
+    if (fit == GuessFit::unusable) guess = BinGuess{};
+    CellIndex cells;
+    if (!guess.usable()) cell_storage = build_cell_index(lower, nbins, upper, n, cells);
+    bins = Bins<T>{lower, nbins, upper, guess, fit == GuessFit::exact, lower_f64.empty() ? nullptr : lower_f64.data(), cells};
+  }
+  PreparedBins(const PreparedBins&) = delete;  // bins points into the vectors
+  PreparedBins& operator=(const PreparedBins&) = delete;
+
+  std::vector<double> lower_f64;  // see Bins
+  std::vector<uint32_t> cell_storage;
+  Bins<T> bins{};
+};
+
 }  // namespace
 
 template <class T>
@@ -110,18 +132,8 @@ void histogram(const T* data, size_t n, const T* lower, size_t nbins, T upper, d
   if (n == 0) return std::fill(out, out + nbins, 0.0);
   const Exec e = sized_for(ex, n * sizeof(T));
   const auto hist = kernels<T>().hist;
-  std::vector<double> lower_f64;  // see Bins
-  if constexpr (kExactInDouble<T>) {
-    lower_f64.assign(lower, lower + nbins);
-    lower_f64.push_back(std::numeric_limits<double>::quiet_NaN());
-  }
-  const GuessFit fit = check_guess(lower, nbins, upper, guess);
-  if (fit == GuessFit::unusable) guess = BinGuess{};
-  CellIndex cells;
-  const std::vector<uint32_t> cell_storage =
-      guess.usable() ? std::vector<uint32_t>{} : build_cell_index(lower, nbins, upper, n, cells);
-  const Bins<T> bins{lower, nbins, upper, guess, fit == GuessFit::exact,
-                     lower_f64.empty() ? nullptr : lower_f64.data(), cells};
+  const PreparedBins<T> prepared(lower, nbins, upper, n, guess);
+  const Bins<T>& bins = prepared.bins;
   // Interleaved counter copies while they stay in L1 (hist.h's with_copies); one for huge
   // bin counts. Copies start on separate cache lines.
   const size_t copies = nbins <= 256 ? 8 : nbins <= 1024 ? 4 : 1;
@@ -146,6 +158,27 @@ void histogram(const T* data, size_t n, const T* lower, size_t nbins, T upper, d
     for (size_t s = 0; s < slots.count; ++s) sum += slots.totals[s * nbins + b];
     out[b] = static_cast<double>(sum);
   }
+}
+
+template <class T, class W>
+void histogram_weighted(const T* data, const W* w, size_t n, const T* lower, size_t nbins, T upper, double* out,
+                        size_t tile, const Exec& ex, BinGuess guess) {
+  if (nbins == 0) return;
+  std::fill(out, out + nbins, 0.0);
+  if (n == 0) return;
+  const Exec e = sized_for(ex, n * (sizeof(T) + sizeof(W)));
+  const auto hist = weighted_hist<W>(kernels<T>());
+  const PreparedBins<T> prepared(lower, nbins, upper, n, guess);
+  // One row of sums per tile (the caller sizes tiles so that these stay a small fraction
+  // of the weights), added in tile order once every tile is done.
+  const size_t tiles = ceil_div(n, tile), stride = nbins + 1;
+  std::vector<double> sums(tiles * stride, 0.0);
+  parallel_for(tiles, e, [&](size_t t) {
+    const size_t i0 = t * tile;
+    hist(data + i0, w + i0, std::min(n - i0, tile), prepared.bins, sums.data() + t * stride);
+  });
+  for (size_t t = 0; t < tiles; ++t)
+    for (size_t b = 0; b < nbins; ++b) out[b] += sums[t * stride + b];
 }
 
 template <class T>
@@ -174,7 +207,11 @@ MinMax<T> min_max(const T* data, size_t n, const Exec& ex) {
   template uint64_t count_in_range<T>(const T*, size_t, T, T, const Exec&);                              \
   template void count_by_row<T>(const T*, size_t, size_t, T, T, uint32_t*, const Exec&);                 \
   template void histogram<T>(const T*, size_t, const T*, size_t, T, double*, const Exec&, BinGuess); \
-  template MinMax<T> min_max<T>(const T*, size_t, const Exec&);
+  template MinMax<T> min_max<T>(const T*, size_t, const Exec&);                                         \
+  template void histogram_weighted<T, double>(const T*, const double*, size_t, const T*, size_t, T, double*, size_t, \
+                                              const Exec&, BinGuess);                                    \
+  template void histogram_weighted<T, float>(const T*, const float*, size_t, const T*, size_t, T, double*, size_t, \
+                                             const Exec&, BinGuess);
 CK_INSTANTIATE_COUNT(int8_t)
 CK_INSTANTIATE_COUNT(uint8_t)
 CK_INSTANTIATE_COUNT(int16_t)

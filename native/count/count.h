@@ -35,6 +35,14 @@ template <class T>
 void histogram(const T* data, size_t n, const T* lower, size_t nbins, T upper, double* out, const Exec& ex,
                BinGuess guess = {});
 
+// Weighted histogram: out[b] is the float64 sum of w[i] over the data[i] in bin b (bins as
+// for histogram). The elements go in fixed tiles of `tile` elements, chosen by the caller
+// from the job alone: each tile sums its weights in element order from zero, and the tiles'
+// sums add into out in tile order, so the result never depends on the thread count.
+template <class T, class W>
+void histogram_weighted(const T* data, const W* w, size_t n, const T* lower, size_t nbins, T upper, double* out,
+                        size_t tile, const Exec& ex, BinGuess guess = {});
+
 // Least and greatest element, NaN skipped. lo > hi when there is none (n == 0, or only NaN).
 // A zero result is +0 whichever zeros the data held, so the result never depends on which
 // tile saw which zero first (that is, on the thread count).

@@ -77,7 +77,18 @@ struct CountKernels {
   void (*hist)(const T* p, size_t n, const Bins<T>& bins, const HistScratch& s);
   // Folds p[0..n) into lo and hi, skipping NaN.
   void (*minmax)(const T* p, size_t n, T& lo, T& hi);
+  // Adds w[i] to sums[bin of p[i]] in element order; sums has nbins + 1 entries, the last
+  // a dump for values outside the bins.
+  void (*hist_w64)(const T* p, const double* w, size_t n, const Bins<T>& bins, double* sums);
+  void (*hist_w32)(const T* p, const float* w, size_t n, const Bins<T>& bins, double* sums);
 };
+
+// The weighted histogram kernel of `k` for weights of type W (double or float).
+template <class W, class T>
+auto weighted_hist(const CountKernels<T>& k) {
+  if constexpr (std::is_same_v<W, float>) return k.hist_w32;
+  else return k.hist_w64;
+}
 
 struct CountTable {
   const char* isa;

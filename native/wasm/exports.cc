@@ -141,3 +141,22 @@ void ck_gemv(uint32_t elem, uint32_t trans, size_t rows, size_t cols, const void
     ck::gemv(static_cast<const double*>(a), rows, cols, cols, static_cast<const double*>(x), trans != 0,
              static_cast<double*>(y), ck::kOneThread);
 }
+
+// One tile of a weighted histogram: out[0..nbins) = the sums of weights[0..n) (f32 when
+// `weights_f32`, else f64) per bin, in element order (count.h's histogram_weighted with the
+// whole span as its one tile); `lower` as for ck_histogram.
+CK_EXPORT(ck_histogram_weighted)
+void ck_histogram_weighted(uint32_t elem, const void* data, size_t n, const void* lower, size_t nbins, double* out,
+                           double first, double scale, const void* weights, uint32_t weights_f32) {
+  ck::visit(elem, [&](auto tag) {
+    using T = decltype(tag);
+    const T* l = static_cast<const T*>(lower);
+    const size_t tile = n > 0 ? n : 1;
+    if (weights_f32)
+      ck::histogram_weighted(static_cast<const T*>(data), static_cast<const float*>(weights), n, l, nbins, l[nbins], out,
+                             tile, ck::kOneThread, ck::BinGuess{first, scale});
+    else
+      ck::histogram_weighted(static_cast<const T*>(data), static_cast<const double*>(weights), n, l, nbins, l[nbins], out,
+                             tile, ck::kOneThread, ck::BinGuess{first, scale});
+  });
+}

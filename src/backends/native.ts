@@ -16,6 +16,8 @@ export interface Addon {
   minMax(async: boolean, id: number, threads: number, data: unknown): unknown;
   gemv(async: boolean, id: number, threads: number, a: unknown, x: unknown, y: unknown, rows: number, cols: number,
     trans: boolean): unknown;
+  histogramWeighted(async: boolean, id: number, threads: number, data: unknown, lower: unknown, upper: number | bigint,
+    out: Float64Array, first: number, scale: number, weights: unknown, tile: number): unknown;
   cancel(id: number): void;
   info(): { isa: string; build: string; openmp: boolean; pending: number };
 }

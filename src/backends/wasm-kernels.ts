@@ -11,7 +11,7 @@
 import { codes, rangeError, runtimeError } from '../errors';
 import type { GemmJob } from '../kernels/gemm';
 import type { GemvJob } from '../kernels/gemv';
-import { minMaxResult, type CountByRowJob, type CountJob, type HistogramJob, type MinMaxJob } from '../kernels/count';
+import { minMaxResult, type CountByRowJob, type CountJob, type HistogramJob, type MinMaxJob, type WeightedHistogramJob } from '../kernels/count';
 import type { AnyKernel, JsKernel } from '../kernels/kernel';
 import type { MinMax, NumericArray } from '../types';
 import { ctorOf, typedArrayKind } from '../validate';
@@ -414,6 +414,57 @@ const histogramWasm: WasmKernel<HistogramJob, HistogramState, void> = {
   dispose: (s) => s.buf.free(),
 };
 
+interface WeightedState {
+  buf: Buffers;
+  job: WeightedHistogramJob;
+  elem: number;
+  stage: number;
+  weights: number;
+  lower: number;
+  out: number;
+}
+
+/** The thresholds and then the inclusive upper bound, in the data's type, as ck_histogram takes them. */
+function thresholdsIn(buf: Buffers, job: HistogramJob): number {
+  const nbins = job.lower.length, at = buf.alloc((nbins + 1) * job.lower.BYTES_PER_ELEMENT);
+  buf.write(at, job.lower, job.lower as ArrayLike<number | bigint>);
+  buf.write(at + nbins * job.lower.BYTES_PER_ELEMENT, job.lower, [job.upper]);
+  return at;
+}
+
+// One slice per tile of the job (kernels/count.ts, weightedTile): the export sums the tile
+// in element order, and the tiles' sums add into out in tile order, as on every engine.
+const weightedHistogramWasm: WasmKernel<WeightedHistogramJob, WeightedState, void> = {
+  start(engine, job, fn) {
+    const buf = new Buffers(engine, fn);
+    try {
+      const tile = Math.min(job.tile, Math.max(1, job.data.length));
+      if (tile * (job.data.BYTES_PER_ELEMENT + job.weights.BYTES_PER_ELEMENT) > WASM_MEMORY_BYTES / 2)
+        throw tooLarge(fn, `cannot stage a tile of ${tile} elements and weights`);
+      const stage = buf.alloc(tile * job.data.BYTES_PER_ELEMENT), weights = buf.alloc(tile * job.weights.BYTES_PER_ELEMENT);
+      const lower = thresholdsIn(buf, job), out = buf.alloc(job.lower.length * 8);
+      job.out.fill(0);
+      return { buf, job, elem: elemCode(job.data), stage, weights, lower, out };
+    } catch (err) {
+      buf.free();
+      throw err;
+    }
+  },
+  slices: (s) => Math.ceil(s.job.data.length / s.job.tile),
+  run(s, t) {
+    const { job, buf } = s, nbins = job.lower.length;
+    const i0 = t * job.tile, len = Math.min(job.tile, job.data.length - i0);
+    buf.copyIn(s.stage, job.data, i0, 1, len, len);
+    buf.copyIn(s.weights, job.weights, i0, 1, len, len);
+    buf.engine.exports.ck_histogram_weighted(s.elem, s.stage, len, s.lower, nbins, s.out, job.first, job.scale, s.weights,
+      typedArrayKind(job.weights) === 'Float32Array' ? 1 : 0);
+    const part = new Float64Array(buf.engine.memory.buffer, s.out, nbins);
+    for (let b = 0; b < nbins; b++) job.out[b] += part[b];
+  },
+  finish: () => undefined,
+  dispose: (s) => s.buf.free(),
+};
+
 interface MinMaxState extends Stream {
   out: number; // [lo, hi] in the data's type, folded slice by slice
 }
@@ -502,6 +553,7 @@ const gemvWasm: WasmKernel<GemvJob, GemvState, void> = {
 const WASM_TWINS: Record<string, WasmKernel<any, any, unknown>> = {
   gemm: gemmWasm, count: countWasm, countByRow: countByRowWasm, histogram: histogramWasm, minMax: minMaxWasm,
   gemv: gemvWasm,
+  weightedHistogram: weightedHistogramWasm,
 };
 
 /**

@@ -38,6 +38,8 @@ export interface WasmExports {
   ck_min_max(elem: number, data: number, n: number, out: number): void;
   ck_gemv(elem: number, trans: number, rows: number, cols: number, a: number, x: number, y: number): void;
   ck_histogram(elem: number, data: number, n: number, lower: number, nbins: number, out: number, first: number, scale: number): void;
+  ck_histogram_weighted(elem: number, data: number, n: number, lower: number, nbins: number, out: number, first: number, scale: number,
+    weights: number, weightsF32: number): void;
   // wasm-ld's thread set-up (scripts/build-wasm.sh exports them).
   __stack_pointer: { value: number };
   __tls_size: { value: number };

@@ -1,4 +1,4 @@
-import type { MinMax, NumericArray } from '../types';
+import type { FloatArray, MinMax, NumericArray } from '../types';
 import { guessBin } from '../histogram-guess';
 import type { JsKernel } from './kernel';
 
@@ -83,29 +83,31 @@ function binOf(lower: Elems, x: number | bigint): number {
   return lo - 1;
 }
 
+/** The bin of each x for a histogram job: a function of x giving its bin, or -1 outside the bins. */
+function binFinder(job: HistogramJob): (x: number | bigint) => number {
+  const lower = job.lower as Elems, first = lower[0], upper = job.upper;
+  if (job.scale > 0) {
+    const g = { first: job.first, scale: job.scale }, lastBin = lower.length - 1, l = lower as ArrayLike<number>;
+    return (x) => {
+      if (!((x as number) >= (first as number) && (x as number) <= (upper as number))) return -1;
+      const b = guessBin(g, lastBin, x as number);
+      if ((x as number) < l[b]) return b - 1; // one step either way (never both)
+      return b < lastBin && (x as number) >= l[b + 1] ? b + 1 : b;
+    };
+  }
+  return (x) => (x >= first && x <= upper ? binOf(lower, x) : -1);
+}
+
 export const histogramKernel: JsKernel<HistogramJob, Float64Array, void> = {
   name: 'histogram',
   outputs: [], // merge() fills out on the calling thread
   tiles: (job) => chunks(job.data.length),
   run(job, t0, t1) {
     const counts = new Float64Array(job.lower.length);
-    const d = job.data as Elems, lower = job.lower as Elems, first = lower[0], upper = job.upper;
-    const i0 = t0 * ELEMENTS_PER_TILE, end = Math.min(d.length, t1 * ELEMENTS_PER_TILE);
-    if (job.scale > 0) {
-      const g = { first: job.first, scale: job.scale }, n = lower.length, lastBin = n - 1, l = lower as ArrayLike<number>;
-      for (let i = i0; i < end; i++) {
-        const x = d[i] as number;
-        if (!(x >= (first as number) && x <= (upper as number))) continue;
-        let b = guessBin(g, lastBin, x);
-        if (x < l[b]) b--; // one step either way (never both)
-        else if (b < lastBin && x >= l[b + 1]) b++;
-        counts[b]++;
-      }
-      return counts;
-    }
-    for (let i = i0; i < end; i++) {
-      const x = d[i];
-      if (x >= first && x <= upper) counts[binOf(lower, x)]++;
+    const d = job.data as Elems, bin = binFinder(job);
+    for (let i = t0 * ELEMENTS_PER_TILE, end = Math.min(d.length, t1 * ELEMENTS_PER_TILE); i < end; i++) {
+      const b = bin(d[i]);
+      if (b >= 0) counts[b]++;
     }
     return counts;
   },
@@ -115,6 +117,47 @@ export const histogramKernel: JsKernel<HistogramJob, Float64Array, void> = {
   },
   // The range test, then a binary search (or the uniform guess) per element.
   work: (job) => job.data.length * (NS_PER_ELEMENT + Math.max(1, Math.log2(job.lower.length))),
+};
+
+/**
+ * A histogram whose bins sum weights: elements go in tiles of `tile` elements (weightedTile,
+ * fixed by the job), each tile sums its weights in element order from zero, and merge adds
+ * the tiles' sums in tile order. The native and wasm engines do the same arithmetic
+ * (count.h, histogram_weighted), so every engine and thread count gives the same bits.
+ */
+export interface WeightedHistogramJob extends HistogramJob {
+  weights: FloatArray;
+  tile: number;
+}
+
+/**
+ * numpy's block (65,536 elements, whose per-bin sums numpy's uniform-bins path adds up in
+ * the same order), larger for many bins so that the tiles' sums stay under 1/8 of the weights.
+ */
+export const weightedTile = (nbins: number): number => ELEMENTS_PER_TILE * Math.ceil(nbins / 1024);
+
+export const weightedHistogramKernel: JsKernel<WeightedHistogramJob, Float64Array, void> = {
+  name: 'weightedHistogram',
+  outputs: [],
+  tiles: (job) => Math.ceil(job.data.length / job.tile),
+  run(job, t0, t1) {
+    const nbins = job.lower.length, sums = new Float64Array((t1 - t0) * nbins);
+    const d = job.data as Elems, w = job.weights, bin = binFinder(job);
+    for (let t = t0; t < t1; t++) {
+      const row = (t - t0) * nbins;
+      for (let i = t * job.tile, end = Math.min(d.length, i + job.tile); i < end; i++) {
+        const b = bin(d[i]);
+        if (b >= 0) sums[row + b] += w[i];
+      }
+    }
+    return sums;
+  },
+  merge(job, parts) {
+    const out = job.out, nbins = out.length;
+    out.fill(0);
+    for (const part of parts) for (let r = 0; r < part.length; r += nbins) for (let b = 0; b < nbins; b++) out[b] += part[r + b];
+  },
+  work: (job) => histogramKernel.work(job) + job.data.length,
 };
 
 export interface MinMaxJob {

@@ -230,6 +230,44 @@ std::vector<uint64_t> ref_hist(const T* p, size_t n, const std::vector<T>& lower
   return c;
 }
 
+// Weighted sums of p[i0..i1) per bin, each bin's weights added in element order from zero.
+template <class T, class W>
+std::vector<double> ref_weighted(const T* p, const W* w, size_t i0, size_t i1, const std::vector<T>& lower, T upper) {
+  std::vector<double> s(lower.size(), 0.0);
+  for (size_t i = i0; i < i1; ++i) {
+    if (!in(p[i], lower[0], upper)) continue;
+    size_t b = 0;
+    while (b + 1 < lower.size() && lower[b + 1] <= p[i]) ++b;
+    s[b] += w[i];
+  }
+  return s;
+}
+
+// Weights with many significant bits, so that any other order of the adds shows.
+std::vector<double> random_weights(Rng& rng, size_t n) {
+  std::vector<double> w(n);
+  for (auto& x : w) x = (double(rng.below(1 << 30)) - double(1 << 28)) / double(1 + rng.below(1000));
+  return w;
+}
+
+// The weighted kernels of one table against ref_weighted, bit for bit, double and float weights.
+template <class T>
+void check_weighted(const CountKernels<T>& k, const char* isa, Rng& rng, const std::vector<T>& data, const Bins<T>& bins,
+                    const std::vector<T>& lower) {
+  const size_t n = data.size(), nbins = lower.size();
+  const std::vector<double> w = random_weights(rng, n);
+  const std::vector<float> w32(w.begin(), w.end());
+  std::vector<double> got(nbins + 1, 0.0), got32(nbins + 1, 0.0);
+  k.hist_w64(data.data(), w.data(), n, bins, got.data());
+  k.hist_w32(data.data(), w32.data(), n, bins, got32.data());
+  const auto want = ref_weighted(data.data(), w.data(), 0, n, lower, bins.upper);
+  const auto want32 = ref_weighted(data.data(), w32.data(), 0, n, lower, bins.upper);
+  bool ok = true;
+  for (size_t b = 0; b < nbins; ++b) ok &= got[b] == want[b] && got32[b] == want32[b];
+  CHECK(ok, "%s weighted hist<%s> nbins=%zu n=%zu guess=%d cells=%d", isa, type_name<T>(), nbins, n, bins.guess.usable(),
+        bins.cells.bin != nullptr);
+}
+
 // Thresholds from edges: uniform ones (first + i * width, with the guess when it checks
 // out) or random sorted ones (duplicates possible for integers: empty bins).
 template <class T>
@@ -305,6 +343,7 @@ void test_hist(const CountKernels<T>& k, const char* isa, Rng& rng) {
           ok &= got == want[b];
         }
         CHECK(ok, "%s hist<%s> nbins=%zu n=%zu guess=%d copies=%zu", isa, type_name<T>(), nbins, n, guess.usable(), copies);
+        check_weighted(k, isa, rng, data, bins, lower);
       }
     }
   }
@@ -362,6 +401,7 @@ void test_drivers(Rng& rng) {
   BinGuess guess;
   make_bins(rng, 64, true, lower, upper, guess);
   const auto want_hist = ref_hist(data.data(), n, lower, upper);
+  const std::vector<double> weights = random_weights(rng, n);
   for (unsigned threads = 1; threads <= 3; ++threads) {
     const Exec ex{threads, nullptr};
     CHECK(count_in_range(data.data(), n, lo, hi, ex) == want, "driver count<%s> threads=%u", type_name<T>(), threads);
@@ -378,6 +418,18 @@ void test_drivers(Rng& rng) {
       CHECK(same, "driver histogram<%s> threads=%u guess=%d", type_name<T>(), threads, with_guess);
     }
     CHECK(same_minmax(min_max(data.data(), n, ex), ref_minmax(data.data(), n)), "driver min_max<%s> threads=%u", type_name<T>(), threads);
+    // Weighted: fixed tiles summed in element order, added in tile order, for any thread count.
+    const size_t tile = 65536;
+    std::vector<double> want_w(64, 0.0);
+    for (size_t i0 = 0; i0 < n; i0 += tile) {
+      const auto part = ref_weighted(data.data(), weights.data(), i0, std::min(n, i0 + tile), lower, upper);
+      for (size_t b = 0; b < 64; ++b) want_w[b] += part[b];
+    }
+    for (int with_guess = 0; with_guess < 2; ++with_guess) {
+      histogram_weighted(data.data(), weights.data(), n, lower.data(), lower.size(), upper, h.data(), tile, ex,
+                         with_guess ? guess : BinGuess{});
+      CHECK(h == want_w, "driver histogram_weighted<%s> threads=%u guess=%d", type_name<T>(), threads, with_guess);
+    }
   }
 }
 

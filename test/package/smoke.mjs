@@ -183,7 +183,7 @@ async function rejection(promise) {
 
 const PUBLIC = [
   'matmul', 'matmulSync', 'gemm', 'gemmSync', 'countInRange', 'countInRangeSync', 'countInRangeByRow',
-  'countInRangeByRowSync', 'histogram', 'histogramSync', 'minMax', 'minMaxSync', 'matvec', 'matvecSync', 'matrix', 'fromRows', 'toRows', 'shared', 'configure',
+  'countInRangeByRowSync', 'histogram', 'histogramSync', 'histogramEdges', 'histogramEdgesSync', 'minMax', 'minMaxSync', 'matvec', 'matvecSync', 'matrix', 'fromRows', 'toRows', 'shared', 'configure',
   'threads', 'info', 'close', 'codes',
 ];
 const runtime = typeof Bun !== 'undefined' ? `Bun ${Bun.version}` : typeof Deno !== 'undefined' ? `Deno ${Deno.version.deno}`
@@ -404,6 +404,22 @@ for (const backend of backends) {
     await check(`${backend}: matvecSync ${c.name}`, () => sameArray(ck.matvecSync(c.m, c.x, o), c.want));
   }
 
+  for (const c of histogramCases) {
+    // Halves add exactly: weights of 0.5 give half the counts; density divides by total and width.
+    const halves = new Float64Array(c.data.length).fill(0.5), total = c.want.reduce((s, x) => s + x, 0);
+    await check(`${backend}: histogram ${c.name} with weights`, async () =>
+      sameArray(await ck.histogram(c.data, c.edges, { ...opts, weights: halves }), c.want.map((x) => x / 2)));
+    await check(`${backend}: histogramSync ${c.name} with density`, () =>
+      sameArray(ck.histogramSync(c.data, c.edges, { ...opts, density: true }), c.want.map((x, i) => x / (c.edges[i + 1] - c.edges[i]) / total)));
+    await check(`${backend}: histogramEdges ${c.name}: a bin count spans the data; an estimator's edges are histogram's`, async () => {
+      const mm = referenceMinMax(c.data), e = await ck.histogramEdges(c.data, 10, opts);
+      assert(e.length === 11 && e[0] === Number(mm.min) && e[10] === Number(mm.max), `edges ${e[0]}..${e[10]} (${e.length})`);
+      const o = { ...opts, range: c.range ?? [-1, 1] }; // the data holds NaN, which an estimator refuses without a range
+      const sturges = ck.histogramEdgesSync(c.data, 'sturges', o);
+      sameArray(await ck.histogram(c.data, 'sturges', o), ck.histogramSync(c.data, Array.from(sturges), opts));
+    });
+  }
+
   for (const c of [...countCases, ...histogramCases]) {
     const want = referenceMinMax(c.data);
     const same = (got) => assert(Object.is(got.min, want.min) && Object.is(got.max, want.max) || (got.min === want.min && got.max === want.max),
@@ -433,6 +449,7 @@ for (const backend of backends) {
       histogram: () => ck.histogram(histogramCases[0].data, histogramCases[0].edges, o),
       minMax: () => ck.minMax(countCases[0].data, o),
       matvec: () => ck.matvec(matvecCases[0].m, matvecCases[0].x, o),
+      histogramEdges: () => ck.histogramEdges(histogramCases[0].data, 'auto', o),
     };
     for (const [fn, call] of Object.entries(calls)) expectAbortError(await rejection(call()), fn);
   });

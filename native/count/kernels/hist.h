@@ -94,8 +94,10 @@ void hist_loop(const T* p, size_t n, const Bins<T>& bins, const HistScratch& s, 
   });
 }
 
-template <class T>
-void hist_scalar(const T* p, size_t n, const Bins<T>& bins, const HistScratch& s) {
+// Calls body(bin_of) with the scalar bin finder these bins allow (uniform guess, cell index
+// or binary search); bin_of(x) is x's bin for lower[0] <= x <= upper, some valid index otherwise.
+template <class T, class Body>
+void with_scalar_bin(const Bins<T>& bins, Body body) {
   const T* lower = bins.lower;
   const size_t nbins = bins.nbins;
   if constexpr (kExactInDouble<T>) {
@@ -103,19 +105,24 @@ void hist_scalar(const T* p, size_t n, const Bins<T>& bins, const HistScratch& s
       const BinGuess g = bins.guess;
       const double last_bin = static_cast<double>(nbins - 1);
       if (bins.guess_exact) {
-        hist_loop(p, n, bins, s, [=](T x) { return guess_of(g, last_bin, static_cast<double>(x)); });
+        body([=](T x) { return guess_of(g, last_bin, static_cast<double>(x)); });
       } else {
-        hist_loop(p, n, bins, s, [=](T x) { return guess_bin(lower, nbins, g, last_bin, x); });
+        body([=](T x) { return guess_bin(lower, nbins, g, last_bin, x); });
       }
       return;
     }
   }
   if (bins.cells.bin != nullptr) {
     const CellIndex cells = bins.cells;
-    hist_loop(p, n, bins, s, [=](T x) { return cell_bin(lower, nbins, cells, x); });
+    body([=](T x) { return cell_bin(lower, nbins, cells, x); });
     return;
   }
-  hist_loop(p, n, bins, s, [=](T x) { return search_bin(lower, nbins, x); });
+  body([=](T x) { return search_bin(lower, nbins, x); });
+}
+
+template <class T>
+void hist_scalar(const T* p, size_t n, const Bins<T>& bins, const HistScratch& s) {
+  with_scalar_bin(bins, [&](auto bin_of) { hist_loop(p, n, bins, s, bin_of); });
 }
 
 inline void count_indices(const uint32_t* idx, size_t n, const HistScratch& s) {

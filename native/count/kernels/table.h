@@ -2,6 +2,7 @@
 // Builds one ISA's CountTable from its pieces, for every element type.
 #include "../kernels.h"
 #include "hist.h"
+#include "hist_weighted.h"
 #include "minmax.h"
 #include "span.h"
 
@@ -20,7 +21,8 @@ struct PortableIsa {
 // Lanes<T>: span.h's lanes per element type.
 template <template <class> class Lanes, class Isa, class T>
 constexpr CountKernels<T> kernels_of() {
-  return {&count_span<Lanes<T>>, &count_rows<Lanes<T>, Isa>, &hist_span<typename Isa::Bins, T>, &minmax_span<T>};
+  return {&count_span<Lanes<T>>, &count_rows<Lanes<T>, Isa>, &hist_span<typename Isa::Bins, T>, &minmax_span<T>,
+          &hist_weighted_span<typename Isa::Bins, T, double>, &hist_weighted_span<typename Isa::Bins, T, float>};
 }
 
 template <template <class> class Lanes, class Isa = PortableIsa>

@@ -14,7 +14,7 @@ export interface Workload {
 
 export interface Benchmark {
   /** The public function timed; also the table's name. */
-  readonly name: 'matmul' | 'countInRangeByRow' | 'countInRange' | 'histogram' | 'matvec';
+  readonly name: 'matmul' | 'countInRangeByRow' | 'countInRange' | 'histogram' | 'histogramWeighted' | 'matvec';
   /** The command-line kernel that selects it. */
   readonly kernel: Kernel;
   readonly about: string;
@@ -145,8 +145,22 @@ const matvec: Benchmark = {
   },
 };
 
+// Weighted: the data and float64 weights both read, so GB/s counts both arrays.
+const histogramWeighted: Benchmark = {
+  name: 'histogramWeighted', kernel: 'histogram', about: `uniform floats in [0, 1), ${BINS} equal bins, float64 weights`,
+  unit: 'GB/s', sizeName: 'elements', defaultSizes: [4_000_000], dtypes: ['f64', 'f32'], defaultDtypes: ['f64'],
+  work: (size, dtype) => size * (bytes(dtype) + 8),
+  shape: shortCount,
+  prepare(size, dtype) {
+    const data = ck.shared(FLOAT[dtype], size), weights = ck.shared(Float64Array, size);
+    fill(data, (u) => u);
+    fill(weights, (u) => u * 2 - 0.5, 2);
+    return { run: (backend, threads) => ck.histogram(data, BINS, { backend, threads, range: [0, 1], weights }) };
+  },
+};
+
 /** In the order the tables print. */
-export const BENCHMARKS: readonly Benchmark[] = [matmul, countRows, countAll, histogram, matvec];
+export const BENCHMARKS: readonly Benchmark[] = [matmul, countRows, countAll, histogram, histogramWeighted, matvec];
 
 /** The benchmark behind a result read back from JSON. */
 export const benchmarkNamed = (name: string): Benchmark | undefined => BENCHMARKS.find((b) => b.name === name);
