@@ -25,10 +25,10 @@ describe('parseCommand', () => {
 
   it('gives bench every kernel, the default chart and time budget when no options are given', () => {
     expect(bench()).toEqual({
-      kernels: ['matmul', 'count', 'histogram'], sizes: {}, dtypes: undefined, threads: undefined, backends: undefined,
+      kernels: ['matmul', 'count', 'histogram', 'gemmBatch'], sizes: {}, dtypes: undefined, threads: undefined, backends: undefined,
       json: undefined, chart: DEFAULT_CHART, timeBudget: DEFAULT_TIME_BUDGET_S,
     });
-    expect(bench('all').kernels).toEqual(['matmul', 'count', 'histogram']);
+    expect(bench('all').kernels).toEqual(['matmul', 'count', 'histogram', 'gemmBatch']);
   });
 
   it('filters kernels, dtypes, threads and backends, de-duplicating lists', () => {

@@ -7,7 +7,7 @@ import { parseArgs } from 'node:util';
 /** A mistake on the command line: printed with a pointer to --help, exit code 2. */
 export class UsageError extends Error {}
 
-export const KERNELS = ['matmul', 'count', 'histogram'] as const;
+export const KERNELS = ['matmul', 'count', 'histogram', 'gemmBatch'] as const;
 export type Kernel = (typeof KERNELS)[number];
 export const DTYPES = ['f64', 'f32'] as const;
 export type Dtype = (typeof DTYPES)[number];
@@ -52,6 +52,8 @@ Kernels (default: all):
                         tutorial; default 1M elements) and countInRange on floats
                         (default 32M elements); sizes are elements
   histogram             64 equal bins over floats; sizes are elements (default 4M)
+  gemmBatch             a stack of 8×8 products (gemmBatch); sizes are products
+                        (default 1k,100k)
   all                   every kernel above
 
 Bench options:
