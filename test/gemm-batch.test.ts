@@ -231,6 +231,15 @@ describe.each(backends())('gemmBatch and stacked matmul on the %s backend', (bac
     expect(Array.from(c)).toEqual([4, 5, 2, 3, 8, 9, 6, 7]);
   });
 
+  it('stops a long stack when aborted mid-way: rejects with AbortError', async () => {
+    // 1000 products of 32x4096 by 4096x32 (8.4 GFLOP), A and B shared: far longer than 10 ms on any engine.
+    const a = random(Float64Array, 32 * 4096, 1), b = random(Float64Array, 4096 * 32, 2), c = new Float64Array(1000 * 32 * 32);
+    const controller = new AbortController();
+    const call = ck.gemmBatch({ batch: 1000, m: 32, n: 32, k: 4096, a, b, c, strideA: 0, strideB: 0 }, { backend, signal: controller.signal });
+    setTimeout(() => controller.abort(), 10);
+    await expect(call).rejects.toMatchObject({ name: 'AbortError' });
+  });
+
   it('honours an aborted signal, and batch 0 or empty products do nothing', async () => {
     const a = new Float64Array(64 * 100), c = new Float64Array(64 * 100).fill(5);
     await expect(ck.gemmBatch({ batch: 100, m: 8, n: 8, k: 8, a, b: a, c }, { backend, signal: AbortSignal.abort() }))
