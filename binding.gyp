@@ -47,6 +47,7 @@
         "native/runtime/pool.cc",
         "native/runtime/scheduler.cc",
         "native/gemm/gemm.cc",
+        "native/gemm/batch.cc",
         "native/gemm/buffer.cc",
         "native/gemm/driver.cc",
         "native/gemm/plan.cc",

@@ -39,7 +39,7 @@ for need in "$LIBCXX/vector" "$LIBC/stdlib.h"; do
 done
 
 sources=(
-  native/gemm/gemm.cc native/gemm/plan.cc native/gemm/blocking.cc native/gemm/buffer.cc native/gemm/driver.cc
+  native/gemm/gemm.cc native/gemm/batch.cc native/gemm/plan.cc native/gemm/blocking.cc native/gemm/buffer.cc native/gemm/driver.cc
   native/gemm/kernels/wasm.cc
   native/count/count.cc native/count/kernels/wasm.cc
   native/gemv/gemv.cc native/gemv/kernels/wasm.cc

@@ -9,7 +9,7 @@ export const codes = {
   DETACHED: 'ERR_CK_DETACHED_BUFFER',
   /** RangeError: a size, count or option is out of its range (negative size, threads outside 1..threads(), unknown enum value). */
   OUT_OF_RANGE: 'ERR_CK_OUT_OF_RANGE',
-  /** RangeError: operand shapes do not agree (a.cols !== b.rows). */
+  /** RangeError: operand shapes do not agree (a.cols !== b.rows, or matmul's a.batch and b.batch differ and neither is 1). */
   SHAPE_MISMATCH: 'ERR_CK_SHAPE_MISMATCH',
   /** RangeError: a leading dimension is smaller than its matrix's row length. */
   LEADING_DIMENSION: 'ERR_CK_LEADING_DIMENSION',
@@ -21,7 +21,7 @@ export const codes = {
   INVALID_EDGES: 'ERR_CK_INVALID_EDGES',
   /** RangeError: `out` has the wrong length. */
   OUT_SIZE: 'ERR_CK_OUT_SIZE',
-  /** RangeError: `out` (or gemm's c) shares memory with an input. */
+  /** RangeError: `out` (or gemm's c) shares memory with an input, or gemmBatch's strideC would make two products' C matrices overlap. */
   OUT_OVERLAP: 'ERR_CK_OUT_OVERLAP',
   /** RangeError: a result array is too large to allocate. */
   OUT_OF_MEMORY: 'ERR_CK_OUT_OF_MEMORY',

@@ -1,5 +1,6 @@
 // corekernels: CPU-bound numeric kernels on every core, off the event loop.
 export { matmul, matmulSync, gemm, gemmSync } from './matmul';
+export { gemmBatch, gemmBatchSync } from './matmul';
 export {
   countInRange, countInRangeSync, countInRangeByRow, countInRangeByRowSync, histogram, histogramSync,
   histogramEdges, histogramEdgesSync,
@@ -12,7 +13,7 @@ export { info, close } from './runtime';
 export { codes } from './errors';
 export type { CoreKernelsError, ErrorCode } from './errors';
 export type {
-  BackendChoice, BackendName, CallOptions, FloatArray, GemmArgs, Inclusive, Info, Matrix, NumericArray, RangeOptions,
+  BackendChoice, BackendName, CallOptions, FloatArray, GemmArgs, GemmBatchArgs, Inclusive, Info, Matrix, NumericArray, RangeOptions,
   RangeSyncOptions, SyncOptions, ThreadsSource, Dtype, StreamOptions, MinMax, HistogramOptions,
   HistogramEdgesOptions, HistogramEstimator,
 } from './types';

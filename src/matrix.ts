@@ -9,15 +9,20 @@ function floatCtor(fn: string, type: unknown): void {
   if (type !== Float32Array && type !== Float64Array) throw arrayTypeError(fn, type, FLOAT_TYPES);
 }
 
-/** A zero-filled rows×cols matrix; { shared: true } puts it on a SharedArrayBuffer. */
+/**
+ * A zero-filled rows×cols matrix; { shared: true } puts it on a SharedArrayBuffer, and
+ * { batch } makes a stack of that many (numpy's zeros((batch, rows, cols))).
+ */
 export function matrix<T extends FloatArray>(type: { new (n: number): T }, rows: number, cols: number,
-  opts?: { shared?: boolean }): Matrix<T> {
+  opts?: { shared?: boolean; batch?: number }): Matrix<T> {
   floatCtor('matrix', type);
   size('matrix', 'rows', rows);
   size('matrix', 'cols', cols);
-  const Ctor = type as unknown as FloatCtor<T>;
-  const data = opts?.shared ? new Ctor(new SharedArrayBuffer(rows * cols * Ctor.BYTES_PER_ELEMENT)) : new Ctor(rows * cols);
-  return { data, rows, cols };
+  const batch = opts?.batch === undefined ? 1 : size('matrix', 'options.batch', opts.batch);
+  if (batch === 0) throw rangeError('matrix', codes.OUT_OF_RANGE, 'options.batch must be at least 1 (got 0)');
+  const Ctor = type as unknown as FloatCtor<T>, length = batch * rows * cols;
+  const data = opts?.shared ? new Ctor(new SharedArrayBuffer(length * Ctor.BYTES_PER_ELEMENT)) : new Ctor(length);
+  return opts?.batch === undefined ? { data, rows, cols } : { data, rows, cols, batch };
 }
 
 /** A matrix from an array of equal-length rows. */
@@ -35,10 +40,10 @@ export function fromRows(rows: number[][], type: typeof Float64Array | typeof Fl
   return { data, rows: rows.length, cols: Math.max(cols, 0) };
 }
 
-/** The matrix as an array of rows of numbers. */
+/** The matrix as an array of rows of numbers; a stack's matrices' rows one after another (numpy's reshape(-1, cols)). */
 export function toRows(m: Matrix): number[][] {
   const out: number[][] = [];
-  for (let i = 0; i < m.rows; i++) out.push(Array.from(m.data.subarray(i * m.cols, (i + 1) * m.cols)));
+  for (let i = 0; i < (m.batch ?? 1) * m.rows; i++) out.push(Array.from(m.data.subarray(i * m.cols, (i + 1) * m.cols)));
   return out;
 }
 

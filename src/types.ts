@@ -14,11 +14,13 @@ export type NumericArray =
   | BigInt64Array
   | BigUint64Array;
 
-/** A dense row-major matrix. */
+/** A dense row-major matrix; with `batch`, a stack of that many, one after another (numpy's [batch, rows, cols]). */
 export interface Matrix<T extends FloatArray = FloatArray> {
   data: T;
   rows: number;
   cols: number;
+  /** Matrices in the stack, >= 1 (default 1). */
+  batch?: number;
 }
 
 export type BackendChoice = 'auto' | 'native' | 'wasm' | 'workers' | 'js';
@@ -49,6 +51,20 @@ export interface GemmArgs<T extends FloatArray> {
   ldb?: number;
   c: T;
   ldc?: number;
+}
+
+/**
+ * gemmBatch's arguments (BLAS strided batched gemm): gemm's, for `batch` products. Matrix i
+ * of A starts at a[i·strideA] (likewise B and C); stride 0 uses the same matrix for every
+ * product (not for C, whose matrices must not overlap). A stride defaults to one stored
+ * matrix (its rows, or columns in col-major, times its leading dimension): matrices packed
+ * one after another.
+ */
+export interface GemmBatchArgs<T extends FloatArray> extends GemmArgs<T> {
+  batch: number;
+  strideA?: number;
+  strideB?: number;
+  strideC?: number;
 }
 
 export interface HistogramOptions extends CallOptions {

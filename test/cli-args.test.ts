@@ -25,10 +25,10 @@ describe('parseCommand', () => {
 
   it('gives bench every kernel, the default chart and time budget when no options are given', () => {
     expect(bench()).toEqual({
-      kernels: ['matmul', 'count', 'histogram', 'matvec'], sizes: {}, dtypes: undefined, threads: undefined, backends: undefined,
+      kernels: ['matmul', 'count', 'histogram', 'matvec', 'gemmBatch'], sizes: {}, dtypes: undefined, threads: undefined, backends: undefined,
       json: undefined, chart: DEFAULT_CHART, timeBudget: DEFAULT_TIME_BUDGET_S,
     });
-    expect(bench('all').kernels).toEqual(['matmul', 'count', 'histogram', 'matvec']);
+    expect(bench('all').kernels).toEqual(['matmul', 'count', 'histogram', 'matvec', 'gemmBatch']);
   });
 
   it('filters kernels, dtypes, threads and backends, de-duplicating lists', () => {
@@ -42,7 +42,7 @@ describe('parseCommand', () => {
   it('reads sizes with k and M suffixes, for every kernel or for the one named', () => {
     expect(bench('matmul', '--sizes', '512,64,64').sizes).toEqual({ matmul: [64, 512] });
     const a = bench('--sizes', 'matmul:128', '--sizes', 'count:200k,1.5M', '--sizes', '1M');
-    expect(a.sizes).toEqual({ matmul: [128, 1_000_000], count: [200_000, 1_000_000, 1_500_000], histogram: [1_000_000], matvec: [1_000_000] });
+    expect(a.sizes).toEqual({ matmul: [128, 1_000_000], count: [200_000, 1_000_000, 1_500_000], histogram: [1_000_000], matvec: [1_000_000], gemmBatch: [1_000_000] });
   });
 
   it('writes JSON and charts where asked, or no chart', () => {
@@ -85,14 +85,14 @@ describe('plan', () => {
     ]);
   });
 
-  it('by default covers matmul f64 and f32 from 64 to 2048, the tutorial count, a large count, histogram, the weighted one and matvec', () => {
+  it('by default covers matmul f64 and f32 from 64 to 2048, the tutorial count, a large count, histogram, the weighted one, matvec and a stack of 8x8 products', () => {
     const cases = plan(bench(), withNative);
     const groups = [...new Set(cases.map((c) => `${c.bench.name} ${c.dtype} ${c.bench.shape(c.size)}`))];
     expect(groups).toEqual([
       ...[64, 128, 256, 512, 1024, 2048].map((n) => `matmul f64 ${n}`),
       ...[64, 128, 256, 512, 1024, 2048].map((n) => `matmul f32 ${n}`),
       'countInRangeByRow i32 200000x5', 'countInRange f64 32M', 'histogram f64 4M', 'histogramWeighted f64 4M',
-      ...[1024, 4096, 8192].map((n) => `matvec f64 ${n}x${n}`),
+      ...[1024, 4096, 8192].map((n) => `matvec f64 ${n}x${n}`), 'gemmBatch f64 1kx8x8', 'gemmBatch f64 100kx8x8',
     ]);
     expect(cases.length).toBe(groups.length * 5);
   });

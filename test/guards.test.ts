@@ -34,4 +34,19 @@ describe.each(backends().filter((b) => b === 'native'))('the addon (%s) called d
     addon.gemm(false, 0, 1, new Float64Array([1, 2, 3, 4]), new Float64Array([5, 6, 7, 8]), c, 2, 2, 2, false, false, 2, 2, 2, 1, 0);
     expect(Array.from(c)).toEqual([19, 22, 43, 50]);
   });
+
+  it('gemmBatch refuses a batch or strides reaching past its arrays, and C matrices that overlap', () => {
+    const addon = nativeAddon();
+    const f = (n: number) => new Float64Array(n);
+    const call = (a: Float64Array, b: Float64Array, c: Float64Array, batch: number, sa: number, sb: number, sc: number) =>
+      addon.gemmBatch(false, 0, 1, a, b, c, batch, 2, 2, 2, false, false, 2, 2, 2, sa, sb, sc, 1, 0);
+    const refused = expect.objectContaining({ code: 'ERR_CK_INVALID_ARG_TYPE' });
+    expect(() => call(f(8), f(8), f(8), 3, 4, 4, 4)).toThrow(refused); // three matrices in arrays of two
+    expect(() => call(f(8), f(4), f(8), 2, 4, 1, 4)).toThrow(refused);
+    expect(() => call(f(8), f(8), f(8), 2, 4, 4, 3)).toThrow(refused); // C matrices overlap
+    expect(() => call(f(8), f(8), f(8), 2, 4, 4, 0)).toThrow(refused);
+    const c = f(8);
+    call(new Float64Array([1, 2, 3, 4, 5, 6, 7, 8]), new Float64Array([5, 6, 7, 8]), c, 2, 4, 0, 4);
+    expect(Array.from(c)).toEqual([19, 22, 43, 50, 67, 78, 91, 106]);
+  });
 });

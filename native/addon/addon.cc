@@ -28,6 +28,7 @@ class CoreKernels : public Napi::Addon<CoreKernels> {
     env.AddCleanupHook([jobs = jobs_] { teardown(jobs); });
     DefineAddon(exports, {
                              InstanceMethod<&CoreKernels::Gemm>("gemm"),
+                             InstanceMethod<&CoreKernels::GemmBatch>("gemmBatch"),
                              InstanceMethod<&CoreKernels::Count>("count"),
                              InstanceMethod<&CoreKernels::CountByRow>("countByRow"),
                              InstanceMethod<&CoreKernels::Histogram>("histogram"),
@@ -41,6 +42,7 @@ class CoreKernels : public Napi::Addon<CoreKernels> {
 
  private:
   Napi::Value Gemm(const Napi::CallbackInfo& info) { return bind_gemm(info, *jobs_); }
+  Napi::Value GemmBatch(const Napi::CallbackInfo& info) { return bind_gemm_batch(info, *jobs_); }
   Napi::Value Count(const Napi::CallbackInfo& info) { return bind_count(info, *jobs_); }
   Napi::Value CountByRow(const Napi::CallbackInfo& info) { return bind_count_by_row(info, *jobs_); }
   Napi::Value Histogram(const Napi::CallbackInfo& info) { return bind_histogram(info, *jobs_); }

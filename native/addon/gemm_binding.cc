@@ -1,3 +1,4 @@
+#include "../gemm/batch.h"
 #include "../gemm/gemm.h"
 #include "args.h"
 #include "bindings.h"
@@ -14,6 +15,14 @@ bool fits(size_t length, size_t rows, size_t cols, size_t ld) {
   return cols <= length && rows - 1 <= (length - cols) / ld;
 }
 
+// Whether `batch` such matrices, `stride` elements apart, fit in `length` elements.
+bool fits_batch(size_t length, size_t rows, size_t cols, size_t ld, size_t batch, size_t stride) {
+  if (rows == 0 || cols == 0 || batch == 0) return true;
+  if (!fits(length, rows, cols, ld)) return false;
+  const size_t extent = (rows - 1) * ld + cols;
+  return stride == 0 || batch - 1 <= (length - extent) / stride;
+}
+
 template <class T>
 class GemmJob : public Job {
  public:
@@ -22,6 +31,16 @@ class GemmJob : public Job {
 
  private:
   GemmArgs<T> g_;
+};
+
+template <class T>
+class GemmBatchJob : public Job {
+ public:
+  explicit GemmBatchJob(const BatchArgs<T>& b) : b_(b) {}
+  void execute(const Exec& ex) override { gemm_batch(b_, ex); }
+
+ private:
+  BatchArgs<T> b_;
 };
 
 }  // namespace
@@ -56,6 +75,51 @@ Napi::Value bind_gemm(const Napi::CallbackInfo& info, EnvJobs& jobs) {
       return std::make_unique<GemmJob<T>>(g);
     } else {
       throw_type(env, "gemm takes Float32Array or Float64Array");
+    }
+  };
+  return run_job(info, jobs, visit_element_type(env, a.type, build));
+}
+
+
+// gemmBatch(async, id, threads, a, b, c, batch, m, n, k, transA, transB, lda, ldb, ldc, strideA, strideB, strideC,
+//           alpha, beta), row-major.
+Napi::Value bind_gemm_batch(const Napi::CallbackInfo& info, EnvJobs& jobs) {
+  Napi::Env env = info.Env();
+  const size_t i = kFirstKernelArg;
+  const ArrayArg a = array_arg(info, i), b = array_arg(info, i + 1), c = array_arg(info, i + 2);
+  auto build = [&](auto tag) -> std::unique_ptr<Job> {
+    using T = typename decltype(tag)::type;
+    if constexpr (std::is_floating_point_v<T>) {
+      BatchArgs<T> ba;
+      GemmArgs<T>& g = ba.g;
+      g.a = elements<T>(env, a);
+      g.b = elements<T>(env, b);
+      g.c = elements<T>(env, c);
+      ba.batch = size_arg(info, i + 3);
+      g.m = size_arg(info, i + 4);
+      g.n = size_arg(info, i + 5);
+      g.k = size_arg(info, i + 6);
+      g.trans_a = bool_arg(info, i + 7);
+      g.trans_b = bool_arg(info, i + 8);
+      g.lda = size_arg(info, i + 9);
+      g.ldb = size_arg(info, i + 10);
+      g.ldc = size_arg(info, i + 11);
+      ba.stride_a = size_arg(info, i + 12);
+      ba.stride_b = size_arg(info, i + 13);
+      ba.stride_c = size_arg(info, i + 14);
+      g.alpha = static_cast<T>(number_arg(info, i + 15));
+      g.beta = static_cast<T>(number_arg(info, i + 16));
+      // As for gemm: the TS layer checked these; no caller may make a kernel reach outside
+      // the arrays, or two products write the same C (a race).
+      if (!fits_batch(a.length, g.trans_a ? g.k : g.m, g.trans_a ? g.m : g.k, g.lda, ba.batch, ba.stride_a) ||
+          !fits_batch(b.length, g.trans_b ? g.n : g.k, g.trans_b ? g.k : g.n, g.ldb, ba.batch, ba.stride_b) ||
+          !fits_batch(c.length, g.m, g.n, g.ldc, ba.batch, ba.stride_c))
+        throw_type(env, "gemmBatch: an array is too short for its batch, shape, strides and leading dimension");
+      if (ba.batch > 1 && g.m > 0 && g.n > 0 && ba.stride_c < (g.m - 1) * g.ldc + g.n)
+        throw_type(env, "gemmBatch: strideC makes the C matrices overlap");
+      return std::make_unique<GemmBatchJob<T>>(ba);
+    } else {
+      throw_type(env, "gemmBatch takes Float32Array or Float64Array");
     }
   };
   return run_job(info, jobs, visit_element_type(env, a.type, build));

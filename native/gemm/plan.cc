@@ -7,11 +7,6 @@
 namespace ck {
 namespace {
 
-// Below this many flops a thread hop costs more than it saves. Measured on a 2-vCPU VM: a
-// pool thread starts on a region ~40 us after it is woken, so a second thread pays off once
-// the call would run ~50 us alone: ~4 MFLOP of f64 on AVX-512 (f32, twice as fast, crosses
-// nearer 8 MFLOP; one figure for both costs it at most ~10% between the two).
-constexpr double kInlineFlops = 4e6;
 // B at most this many NR panels wide: each A element is reused too few times for packing
 // A to pay, and B's rows are read as they are. Measured: direct beats packed by 10-30% up
 // to n = 64 (f64) / 128 (f32) and ties at twice that, but loses 20% on deep k (2048) there.
@@ -26,11 +21,16 @@ size_t ceil_div(size_t a, size_t b) { return (a + b - 1) / b; }
 }  // namespace
 
 template <class T>
+bool packs(const gemm_kernels::Kernels<T>& kern, size_t m, size_t n) {
+  return n > kDirectPanels * kern.nr && m > 2 * kern.mr;
+}
+
+template <class T>
 Plan make_plan(const gemm_kernels::Kernels<T>& kern, const GemmArgs<T>& g, unsigned threads) {
   const Blocking& bl = blocking_for(kern);
   const double flops = 2.0 * static_cast<double>(g.m) * static_cast<double>(g.n) * static_cast<double>(g.k);
   Plan p;
-  p.packed = g.n > kDirectPanels * kern.nr && g.m > 2 * kern.mr;
+  p.packed = packs(kern, g.m, g.n);
   if (!p.packed && !g.trans_b && flops < kInlineFlops && g.k <= bl.kc) {
     // Small and direct: one tile, one depth block, this thread (most of a small call's
     // cost is the call itself, so the plan must not add to it).
@@ -72,6 +72,8 @@ Plan make_plan(const gemm_kernels::Kernels<T>& kern, const GemmArgs<T>& g, unsig
   return p;
 }
 
+template bool packs<float>(const gemm_kernels::Kernels<float>&, size_t, size_t);
+template bool packs<double>(const gemm_kernels::Kernels<double>&, size_t, size_t);
 template Plan make_plan<float>(const gemm_kernels::Kernels<float>&, const GemmArgs<float>&, unsigned);
 template Plan make_plan<double>(const gemm_kernels::Kernels<double>&, const GemmArgs<double>&, unsigned);
 

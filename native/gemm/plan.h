@@ -22,6 +22,17 @@ struct Plan {
   unsigned threads = 1;
 };
 
+// Below this many flops a thread hop costs more than it saves. Measured on a 2-vCPU VM: a
+// pool thread starts on a region ~40 us after it is woken, so a second thread pays off once
+// the call would run ~50 us alone: ~4 MFLOP of f64 on AVX-512 (f32, twice as fast, crosses
+// nearer 8 MFLOP; one figure for both costs it at most ~10% between the two).
+inline constexpr double kInlineFlops = 4e6;
+
+// Whether a product with op(A) m rows and op(B) n columns packs both into panels; otherwise
+// both are read in place (the direct path).
+template <class T>
+bool packs(const gemm_kernels::Kernels<T>& kern, size_t m, size_t n);
+
 template <class T>
 Plan make_plan(const gemm_kernels::Kernels<T>& kern, const GemmArgs<T>& g, unsigned threads);
 

@@ -7,6 +7,7 @@
 
 #include "../count/count.h"
 #include "../count/kernels.h"
+#include "../gemm/batch.h"
 #include "../gemm/blocking.h"
 #include "../gemm/gemm.h"
 #include "../gemm/kernels/kernel.h"
@@ -62,6 +63,22 @@ void run_gemm(uint32_t m, uint32_t n, uint32_t k, uint32_t trans_a, uint32_t tra
   gemm(g, kOneThread);
 }
 
+template <class T>
+void run_gemm_batch(uint32_t batch, uint32_t m, uint32_t n, uint32_t k, uint32_t trans_a, uint32_t trans_b,
+                    const void* a, uint32_t lda, uint32_t stride_a, const void* b, uint32_t ldb, uint32_t stride_b,
+                    void* c, uint32_t ldc, uint32_t stride_c, double alpha, double beta) {
+  BatchArgs<T> ba;
+  GemmArgs<T>& g = ba.g;
+  g.m = m, g.n = n, g.k = k;
+  g.trans_a = trans_a != 0, g.trans_b = trans_b != 0;
+  g.alpha = static_cast<T>(alpha), g.beta = static_cast<T>(beta);
+  g.a = static_cast<const T*>(a), g.lda = lda;
+  g.b = static_cast<const T*>(b), g.ldb = ldb;
+  g.c = static_cast<T*>(c), g.ldc = ldc;
+  ba.batch = batch, ba.stride_a = stride_a, ba.stride_b = stride_b, ba.stride_c = stride_c;
+  gemm_batch(ba, kOneThread);
+}
+
 }  // namespace
 }  // namespace ck
 
@@ -85,6 +102,17 @@ CK_EXPORT(ck_gemm) void ck_gemm(uint32_t elem, uint32_t m, uint32_t n, uint32_t 
     ck::run_gemm<float>(m, n, k, trans_a, trans_b, a, lda, b, ldb, c, ldc, alpha, beta);
   else
     ck::run_gemm<double>(m, n, k, trans_a, trans_b, a, lda, b, ldb, c, ldc, alpha, beta);
+}
+
+// Strided batched gemm: matrix i of A at a + i·stride_a elements (likewise B, C); `elem` is f32 or f64.
+CK_EXPORT(ck_gemm_batch)
+void ck_gemm_batch(uint32_t elem, uint32_t batch, uint32_t m, uint32_t n, uint32_t k, uint32_t trans_a, uint32_t trans_b,
+                   const void* a, uint32_t lda, uint32_t stride_a, const void* b, uint32_t ldb, uint32_t stride_b, void* c,
+                   uint32_t ldc, uint32_t stride_c, double alpha, double beta) {
+  if (static_cast<ck::ElemCode>(elem) == ck::ElemCode::f32)
+    ck::run_gemm_batch<float>(batch, m, n, k, trans_a, trans_b, a, lda, stride_a, b, ldb, stride_b, c, ldc, stride_c, alpha, beta);
+  else
+    ck::run_gemm_batch<double>(batch, m, n, k, trans_a, trans_b, a, lda, stride_a, b, ldb, stride_b, c, ldc, stride_c, alpha, beta);
 }
 
 // bounds: [lo, hi] as two elements of the data's type, inclusive.

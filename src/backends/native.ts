@@ -8,6 +8,9 @@ import { forbiddenBy, isPermissionRefusal } from './permission';
 export interface Addon {
   gemm(async: boolean, id: number, threads: number, a: unknown, b: unknown, c: unknown, m: number, n: number, k: number,
     transA: boolean, transB: boolean, lda: number, ldb: number, ldc: number, alpha: number, beta: number): unknown;
+  gemmBatch(async: boolean, id: number, threads: number, a: unknown, b: unknown, c: unknown, batch: number, m: number, n: number,
+    k: number, transA: boolean, transB: boolean, lda: number, ldb: number, ldc: number, strideA: number, strideB: number,
+    strideC: number, alpha: number, beta: number): unknown;
   count(async: boolean, id: number, threads: number, data: unknown, lo: number | bigint, hi: number | bigint): unknown;
   countByRow(async: boolean, id: number, threads: number, data: unknown, rows: number, cols: number,
     lo: number | bigint, hi: number | bigint, out: Uint32Array): unknown;

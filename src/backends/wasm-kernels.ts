@@ -10,6 +10,7 @@
 // wasm-thread.ts), their tiles likewise independent of the thread count.
 import { codes, rangeError, runtimeError } from '../errors';
 import type { GemmJob } from '../kernels/gemm';
+import type { GemmBatchJob } from '../kernels/gemm-batch';
 import type { GemvJob } from '../kernels/gemv';
 import { minMaxResult, type CountByRowJob, type CountJob, type HistogramJob, type MinMaxJob, type WeightedHistogramJob } from '../kernels/count';
 import type { AnyKernel, JsKernel } from '../kernels/kernel';
@@ -240,6 +241,64 @@ export function wasmGemmForWorkers(engine: WasmEngine, fn: string, threads: numb
   };
   return kernel;
 }
+
+/**
+ * A stack of GEMMs on the calling thread. The arrays' spans are copied in as they are
+ * (strides and leading dimensions kept), and C's span out at the end; a slice is a run of
+ * whole products, one export call, which the native driver groups into tiles as it would
+ * on the addon. C's span is copied in even when beta is 0 unless the products fill it, so
+ * the elements between its matrices come back unchanged.
+ */
+interface GemmBatchState {
+  job: GemmBatchJob;
+  buf: Buffers;
+  a: number;
+  b: number;
+  c: number;
+  spanC: number;
+  perSlice: number;
+}
+
+/** Elements `count` stored matrices `stride` apart span, each `one` elements. */
+const span = (count: number, stride: number, one: number) => (count === 0 || one === 0 ? 0 : (count - 1) * stride + one);
+/** Elements one stored rows×cols row-major matrix with leading dimension ld spans. */
+const extent = (rows: number, cols: number, ld: number) => (rows === 0 || cols === 0 ? 0 : (rows - 1) * ld + cols);
+
+const gemmBatchWasm: WasmKernel<GemmBatchJob, GemmBatchState, void> = {
+  start(engine, job, fn, sync) {
+    const { batch, m, n, k } = job;
+    const es = job.a.BYTES_PER_ELEMENT;
+    const spanA = span(batch, job.strideA, job.transA ? extent(k, m, job.lda) : extent(m, k, job.lda));
+    const spanB = span(batch, job.strideB, job.transB ? extent(n, k, job.ldb) : extent(k, n, job.ldb));
+    const spanC = span(batch, job.strideC, extent(m, n, job.ldc));
+    const bytes = (spanA + spanB + spanC) * es;
+    if (bytes > WASM_MEMORY_BYTES - GEMM_RESERVE_BYTES)
+      throw tooLarge(fn, `cannot hold a stack of ${batch} ${m}x${k} by ${k}x${n} products (${bytes} bytes of operands)`);
+    const buf = new Buffers(engine, fn);
+    try {
+      const a = buf.alloc(spanA * es), b = buf.alloc(spanB * es), c = buf.alloc(spanC * es);
+      buf.copyIn(a, job.a, 0, 1, spanA, spanA);
+      buf.copyIn(b, job.b, 0, 1, spanB, spanB);
+      const filled = job.beta === 0 && job.ldc === n && job.strideC === m * n;
+      if (!filled) buf.copyIn(c, job.c, 0, 1, spanC, spanC);
+      const perSlice = sync ? Math.max(1, batch) : Math.max(1, Math.floor(ASYNC_SLICE_FLOPS / Math.max(1, 2 * m * n * k)));
+      return { job, buf, a, b, c, spanC, perSlice };
+    } catch (err) {
+      buf.free();
+      throw err;
+    }
+  },
+  slices: (s) => (s.job.m === 0 || s.job.n === 0 ? 0 : Math.ceil(s.job.batch / s.perSlice)),
+  run(s, t) {
+    const j = s.job, es = j.a.BYTES_PER_ELEMENT;
+    const i0 = t * s.perSlice, count = Math.min(s.perSlice, j.batch - i0);
+    s.buf.engine.exports.ck_gemm_batch(es === 4 ? 8 : 9, count, j.m, j.n, j.k, j.transA ? 1 : 0, j.transB ? 1 : 0,
+      s.a + i0 * j.strideA * es, j.lda, j.strideA, s.b + i0 * j.strideB * es, j.ldb, j.strideB,
+      s.c + i0 * j.strideC * es, j.ldc, j.strideC, j.alpha, j.beta);
+  },
+  finish: (s) => s.buf.copyOut(s.c, s.job.c, 0, 1, s.spanC, s.spanC),
+  dispose: (s) => s.buf.free(),
+};
 
 /**
  * A count for the worker pool, over data already on a SharedArrayBuffer: each worker copies
@@ -551,7 +610,7 @@ const gemvWasm: WasmKernel<GemvJob, GemvState, void> = {
 };
 
 const WASM_TWINS: Record<string, WasmKernel<any, any, unknown>> = {
-  gemm: gemmWasm, count: countWasm, countByRow: countByRowWasm, histogram: histogramWasm, minMax: minMaxWasm,
+  gemm: gemmWasm, gemmBatch: gemmBatchWasm, count: countWasm, countByRow: countByRowWasm, histogram: histogramWasm, minMax: minMaxWasm,
   gemv: gemvWasm,
   weightedHistogram: weightedHistogramWasm,
 };

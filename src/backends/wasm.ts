@@ -33,6 +33,9 @@ export interface WasmExports {
   ck_init(): void;
   ck_gemm(elem: number, m: number, n: number, k: number, transA: number, transB: number, a: number, lda: number,
     b: number, ldb: number, c: number, ldc: number, alpha: number, beta: number): void;
+  ck_gemm_batch(elem: number, batch: number, m: number, n: number, k: number, transA: number, transB: number, a: number,
+    lda: number, strideA: number, b: number, ldb: number, strideB: number, c: number, ldc: number, strideC: number,
+    alpha: number, beta: number): void;
   ck_count(elem: number, data: number, n: number, bounds: number): number;
   ck_count_by_row(elem: number, data: number, rows: number, cols: number, bounds: number, out: number): void;
   ck_min_max(elem: number, data: number, n: number, out: number): void;

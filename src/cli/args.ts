@@ -7,7 +7,7 @@ import { parseArgs } from 'node:util';
 /** A mistake on the command line: printed with a pointer to --help, exit code 2. */
 export class UsageError extends Error {}
 
-export const KERNELS = ['matmul', 'count', 'histogram', 'matvec'] as const;
+export const KERNELS = ['matmul', 'count', 'histogram', 'matvec', 'gemmBatch'] as const;
 export type Kernel = (typeof KERNELS)[number];
 export const DTYPES = ['f64', 'f32'] as const;
 export type Dtype = (typeof DTYPES)[number];
@@ -53,6 +53,8 @@ Kernels (default: all):
                         (default 32M elements); sizes are elements
   histogram             64 equal bins over floats; sizes are elements (default 4M)
   matvec                y = A·x, n×n, GB/s of A read; sizes are n (default 1024,4096,8192)
+  gemmBatch             a stack of 8×8 products (gemmBatch); sizes are products
+                        (default 1k,100k)
   all                   every kernel above
 
 Bench options:

@@ -2,7 +2,8 @@
 // generic, neon on arm64) against a naive reference, over shapes chosen to hit every
 // register-tile edge, both paths (direct and packed), several depth blocks and regions,
 // transposes, leading dimensions, alpha and beta; plus BLAS corner cases, bit-identical
-// results for 1..4 threads, and cancellation. Prints one line per table; exit status 1 on
+// results for 1..4 threads, and cancellation. Batched products (gemm_batch) must equal their
+// products run one by one through gemm, bit for bit, on every path and thread count. Prints one line per table; exit status 1 on
 // any failure.
 #include <cmath>
 #include <cstdint>
@@ -12,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "../../native/gemm/batch.h"
 #include "../../native/gemm/driver.h"
 #include "../../native/runtime/cancel.h"
 
@@ -200,6 +202,84 @@ void corner_cases(const Kernels<T>& kern, Failures& f) {
   }
 }
 
+// One stack of products: `stride_x` 0 shares a matrix; otherwise matrices `gap` elements
+// beyond their extent apart (0 = packed one after another, the collapsible layout).
+struct BatchShape {
+  size_t batch, m, n, k;
+  bool ta, tb;
+  double alpha, beta;
+  bool share_a, share_b;
+  size_t pad, gap;
+};
+
+template <class T>
+void batch_matches_gemm(const Kernels<T>& kern, const BatchShape& s, Failures& f) {
+  Rng rng{s.batch * 131 + s.m * 7 + s.n * 3 + s.k};
+  const T nan = std::numeric_limits<T>::quiet_NaN();
+  const size_t lda = (s.ta ? s.m : s.k) + s.pad, ldb = (s.tb ? s.k : s.n) + s.pad, ldc = s.n + s.pad;
+  const size_t ext_a = (s.ta ? s.k : s.m) * lda, ext_b = (s.tb ? s.n : s.k) * ldb, ext_c = s.m * ldc;
+  const size_t sa = s.share_a ? 0 : ext_a + s.gap, sb = s.share_b ? 0 : ext_b + s.gap, sc = ext_c + s.gap;
+  std::vector<T> a(sa * s.batch + ext_a + 1), b(sb * s.batch + ext_b + 1), c0(sc * s.batch + 1);
+  for (T& x : a) x = static_cast<T>(rng.uniform());
+  for (T& x : b) x = static_cast<T>(rng.uniform());
+  for (T& x : c0) x = s.beta == 0 ? nan : static_cast<T>(rng.uniform());
+  ck::BatchArgs<T> ba;
+  ba.g.m = s.m, ba.g.n = s.n, ba.g.k = s.k, ba.g.trans_a = s.ta, ba.g.trans_b = s.tb;
+  ba.g.alpha = static_cast<T>(s.alpha), ba.g.beta = static_cast<T>(s.beta);
+  ba.g.a = a.data(), ba.g.lda = lda, ba.g.b = b.data(), ba.g.ldb = ldb, ba.g.ldc = ldc;
+  ba.batch = s.batch, ba.stride_a = sa, ba.stride_b = sb, ba.stride_c = sc;
+  std::vector<T> want = c0;
+  for (size_t i = 0; i < s.batch; ++i) {
+    GemmArgs<T> g = ba.g;
+    g.a += i * sa, g.b += i * sb, g.c = want.data() + i * sc;
+    ck::gemm_with(kern, g, ck::Exec{});
+  }
+  char what[200];
+  std::snprintf(what, sizeof what, "%s batch=%zu m=%zu n=%zu k=%zu ta=%d tb=%d share=%d%d pad=%zu gap=%zu", kern.name, s.batch,
+                s.m, s.n, s.k, s.ta, s.tb, s.share_a, s.share_b, s.pad, s.gap);
+  for (unsigned threads = 1; threads <= 3; ++threads) {
+    std::vector<T> got = c0;
+    ba.g.c = got.data();
+    ck::gemm_batch_with(kern, ba, ck::Exec{threads, nullptr});
+    if (std::memcmp(got.data(), want.data(), got.size() * sizeof(T)) != 0) {
+      f.report(std::string(what) + " threads=" + std::to_string(threads) + " differs from one gemm per product");
+      return;
+    }
+  }
+}
+
+template <class T>
+void batch_cases(const Kernels<T>& kern, Failures& f) {
+  const BatchShape shapes[] = {
+      {1000, 8, 8, 8, false, false, 1, 0, false, false, 0, 0},   // many tiny products: grouped, direct
+      {777, 8, 8, 8, true, true, -0.5, 2, false, false, 1, 3},   // transposes, padding, gaps
+      {300, 3, 5, 7, false, true, 1, 1, true, false, 0, 1},      // A shared (stride 0)
+      {300, 5, 3, 7, true, false, 2, 0, false, true, 2, 0},      // B shared
+      {64, 9, 13, 1, false, false, 1, 0.5, false, true, 0, 0},   // collapsible: one product of 576 rows
+      {5, 8, 8, 1500, false, true, 1, 0.5, false, false, 0, 0},  // several depth blocks, transposed B staged
+      {9, 40, 100, 30, false, false, 0.5, 0, false, false, 1, 2}, // packed products, grouped
+      {3, 200, 200, 200, true, false, 1, -1, false, false, 0, 0}, // each product on the whole pool
+      {40, 6, 6, 0, false, false, 1, 0, false, false, 0, 0},      // k == 0: C zeroed
+      {1, 33, 17, 9, false, false, 1, 0, false, false, 0, 0},     // batch 1: plain gemm
+      {0, 4, 4, 4, false, false, 1, 0, false, false, 0, 0},       // batch 0: nothing
+  };
+  for (const BatchShape& s : shapes) batch_matches_gemm(kern, s, f);
+  // A cancelled token stops a stack of small products too.
+  std::vector<T> a(64 * 1000, T(1)), c(64 * 1000);
+  ck::BatchArgs<T> ba;
+  ba.g.m = ba.g.n = ba.g.k = 8, ba.g.a = a.data(), ba.g.b = a.data(), ba.g.c = c.data(), ba.g.lda = ba.g.ldb = ba.g.ldc = 8;
+  ba.batch = 1000, ba.stride_a = ba.stride_b = ba.stride_c = 64;
+  ck::CancelToken token;
+  token.cancel();
+  bool thrown = false;
+  try {
+    ck::gemm_batch_with(kern, ba, ck::Exec{2, &token});
+  } catch (const ck::Cancelled&) {
+    thrown = true;
+  }
+  if (!thrown) f.report(std::string(kern.name) + " gemm_batch ignored a cancelled token");
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -214,6 +294,8 @@ int main(int argc, char** argv) {
     run_table(*t->f32, f, quick);
     corner_cases(*t->f64, f);
     corner_cases(*t->f32, f);
+    batch_cases(*t->f64, f);
+    batch_cases(*t->f32, f);
     std::printf("%-8s %s (%zux%zu), %s (%zux%zu): %s\n", ck::isa_name(isa), t->f64->name, t->f64->mr, t->f64->nr,
                 t->f32->name, t->f32->mr, t->f32->nr, f.count == 0 ? "ok" : "FAILED");
     failed += f.count;

@@ -182,7 +182,7 @@ async function rejection(promise) {
 // --- the checks ----------------------------------------------------------------------------
 
 const PUBLIC = [
-  'matmul', 'matmulSync', 'gemm', 'gemmSync', 'countInRange', 'countInRangeSync', 'countInRangeByRow',
+  'matmul', 'matmulSync', 'gemm', 'gemmSync', 'gemmBatch', 'gemmBatchSync', 'countInRange', 'countInRangeSync', 'countInRangeByRow',
   'countInRangeByRowSync', 'histogram', 'histogramSync', 'histogramEdges', 'histogramEdgesSync', 'minMax', 'minMaxSync', 'matvec', 'matvecSync', 'matrix', 'fromRows', 'toRows', 'shared', 'configure',
   'threads', 'info', 'close', 'codes',
 ];
@@ -374,6 +374,16 @@ for (const backend of backends) {
       });
     }
   }
+  await check(`${backend}: gemmBatch and gemmBatchSync equal one gemmSync per product (B shared, stride 0)`, async () => {
+    const m = 3, n = 4, k = 5, batch = 3, fill = (len) => Float64Array.from({ length: len }, (_, i) => Math.sin(i + 1));
+    const a = fill(batch * m * k), b = fill(k * n), want = new Float64Array(batch * m * n);
+    for (let i = 0; i < batch; i++) ck.gemmSync({ m, n, k, a: a.subarray(i * m * k), b, c: want.subarray(i * m * n) }, opts);
+    for (const sync of [false, true]) {
+      const c = new Float64Array(batch * m * n), g = { batch, m, n, k, a, b, c, strideB: 0 };
+      assert((sync ? ck.gemmBatchSync(g, opts) : await ck.gemmBatch(g, opts)) === c, 'did not return args.c');
+      sameArray(c, want);
+    }
+  });
   for (const c of countCases) {
     const o = { ...opts, inclusive: c.inclusive };
     await check(`${backend}: countInRange ${c.name}`, async () => {

@@ -14,7 +14,7 @@ export interface Workload {
 
 export interface Benchmark {
   /** The public function timed; also the table's name. */
-  readonly name: 'matmul' | 'countInRangeByRow' | 'countInRange' | 'histogram' | 'histogramWeighted' | 'matvec';
+  readonly name: 'matmul' | 'countInRangeByRow' | 'countInRange' | 'histogram' | 'histogramWeighted' | 'matvec' | 'gemmBatch';
   /** The command-line kernel that selects it. */
   readonly kernel: Kernel;
   readonly about: string;
@@ -159,8 +159,31 @@ const histogramWeighted: Benchmark = {
   },
 };
 
+// Many small products in one call (issue 12's target: 100,000 8x8 f64 products).
+const SMALL = 8;
+const gemmBatch: Benchmark = {
+  name: 'gemmBatch',
+  kernel: 'gemmBatch',
+  about: `C_i = A_i·B_i for a stack of ${SMALL}×${SMALL} products`,
+  unit: 'GFLOP/s',
+  sizeName: 'products',
+  defaultSizes: [1000, 100_000],
+  dtypes: ['f64', 'f32'],
+  defaultDtypes: ['f64'],
+  work: (batch) => 2 * batch * SMALL ** 3,
+  shape: (batch) => `${shortCount(batch)}x${SMALL}x${SMALL}`,
+  prepare(batch, dtype) {
+    const T = FLOAT[dtype], size = batch * SMALL * SMALL;
+    const a = ck.shared(T, size), b = ck.shared(T, size), c = ck.shared(T, size);
+    fill(a, (u) => 2 * u - 1, 1);
+    fill(b, (u) => 2 * u - 1, 2);
+    const args = { batch, m: SMALL, n: SMALL, k: SMALL, a, b, c };
+    return { run: (backend, threads) => ck.gemmBatch(args, { backend, threads }) };
+  },
+};
+
 /** In the order the tables print. */
-export const BENCHMARKS: readonly Benchmark[] = [matmul, countRows, countAll, histogram, histogramWeighted, matvec];
+export const BENCHMARKS: readonly Benchmark[] = [matmul, countRows, countAll, histogram, histogramWeighted, matvec, gemmBatch];
 
 /** The benchmark behind a result read back from JSON. */
 export const benchmarkNamed = (name: string): Benchmark | undefined => BENCHMARKS.find((b) => b.name === name);
