@@ -5,8 +5,9 @@ import { checkAborted, runAsync, runSync, type Call } from './dispatch';
 import { codes, describe, rangeError, typeError } from './errors';
 import { uniformGuess, type BinGuess } from './histogram-guess';
 import {
-  countByRowKernel, countKernel, histogramKernel, type CountByRowJob, type CountJob, type HistogramJob,
+  countByColumnKernel, countByRowKernel, countKernel, histogramKernel, type CountByRowJob, type CountJob, type HistogramJob,
 } from './kernels/count';
+import { noValidForSource, validBitmap } from './valid';
 import type { HistogramOptions, Inclusive, MinMax, NumericArray, RangeOptions, RangeSyncOptions, SyncOptions, CallOptions, StreamOptions } from './types';
 import * as v from './validate';
 import { checkBinCount, checkRange, equalEdges, type OuterRange } from './histogram-bins';
@@ -43,7 +44,7 @@ const NATIVE_HISTOGRAM_NS_PER_ELEMENT = 3;
 function countCall(fn: string, job: CountJob): Call<CountJob, number, number> {
   return {
     fn, kernel: countKernel, job,
-    native: (addon: Addon, async, id, threads) => addon.count(async, id, threads, job.data, job.lo, job.hi),
+    native: (addon: Addon, async, id, threads) => addon.count(async, id, threads, job.data, job.lo, job.hi, job.valid),
     nativeResult: (value) => value as number,
     nativeNs: NATIVE_NS_PER_BYTE * job.data.byteLength,
   };
@@ -52,8 +53,9 @@ function countCall(fn: string, job: CountJob): Call<CountJob, number, number> {
 function prepareCount(fn: string, data: unknown, lo: unknown, hi: unknown, opts: RangeOptions | undefined) {
   const o = v.callOptions(fn, opts);
   const d = v.numericArray(fn, 'data', data);
+  const valid = validBitmap(fn, opts, d.length);
   const r = range(fn, d, lo, hi, opts);
-  return { o, call: r && countCall(fn, { data: d, lo: r.lo, hi: r.hi }) };
+  return { o, call: r && countCall(fn, { data: d, lo: r.lo, hi: r.hi, valid }) };
 }
 
 /** The element type of a source that yielded nothing: the dtype's, else one the bounds fit. */
@@ -75,7 +77,10 @@ function countReduction(fn: string, lo: number | bigint, hi: number | bigint, op
  */
 export async function countInRange(data: NumericArray | Source, lo: number | bigint, hi: number | bigint,
   opts?: RangeOptions & StreamOptions): Promise<number> {
-  if (isSource(data)) return reduceSource(countReduction('countInRange', lo, hi, opts), data, opts);
+  if (isSource(data)) {
+    noValidForSource('countInRange', opts);
+    return reduceSource(countReduction('countInRange', lo, hi, opts), data, opts);
+  }
   const { o, call } = prepareCount('countInRange', data, lo, hi, opts);
   if (call) return runAsync(call, o);
   checkAborted('countInRange', o);
@@ -84,44 +89,60 @@ export async function countInRange(data: NumericArray | Source, lo: number | big
 
 export function countInRangeSync(data: NumericArray | Iterable<ArrayBufferView>, lo: number | bigint, hi: number | bigint,
   opts?: RangeSyncOptions & StreamOptions): number {
-  if (isSource(data)) return reduceSourceSync(countReduction('countInRangeSync', lo, hi, opts), data, opts);
+  if (isSource(data)) {
+    noValidForSource('countInRangeSync', opts);
+    return reduceSourceSync(countReduction('countInRangeSync', lo, hi, opts), data, opts);
+  }
   const { o, call } = prepareCount('countInRangeSync', data, lo, hi, opts);
   return call ? runSync(call, o) : 0;
 }
 
 type RowsArg = { data: NumericArray; rows: number; cols: number };
+type Axis = 'row' | 'column';
 
-function prepareByRow(fn: string, m: unknown, lo: unknown, hi: unknown, opts: (RangeOptions & { out?: Uint32Array }) | undefined) {
+/** Per-row or per-column counts: validation, the result array, and the call (none when nothing can count). */
+export function prepareByAxis(fn: string, axis: Axis, m: unknown, lo: unknown, hi: unknown, opts: (RangeOptions & { out?: Uint32Array }) | undefined) {
   const o = v.callOptions(fn, opts);
   const { rows, cols } = v.shape(fn, 'm', m);
   const data = v.numericArray(fn, 'm.data', (m as RowsArg).data);
   v.needLength(fn, 'm.data', data, rows * cols, () => `a ${rows}x${cols} matrix`);
+  const length = axis === 'row' ? rows : cols;
+  // A column's count is at most rows, a row's at most cols: both must fit the Uint32Array.
+  const counted = axis === 'row' ? cols : rows;
+  if (counted > 0xffffffff)
+    throw rangeError(fn, codes.OUT_OF_RANGE, `m has ${counted} ${axis === 'row' ? 'columns' : 'rows'}: a ${axis}'s count would not fit a Uint32Array`);
+  const valid = validBitmap(fn, opts, rows * cols);
   let out: Uint32Array;
-  // Not zeroed: every path that returns it runs a kernel, which writes every row, or fills
+  // Not zeroed: every path that returns it runs a kernel, which writes every entry, or fills
   // it (a memset saved is ~30 us for the 200000-row tutorial workload).
-  if (opts?.out === undefined) out = v.allocate(fn, () => 'the per-row result', Uint32Array, rows, false);
+  if (opts?.out === undefined) out = v.allocate(fn, () => `the per-${axis} result`, Uint32Array, length, false);
   else {
     if (v.typedArrayKind(opts.out) !== 'Uint32Array')
       throw v.wrongType(fn, 'options.out', opts.out, `${fn} takes a Uint32Array as options.out`, 'a Uint32Array');
     out = v.numericArray(fn, 'options.out', opts.out) as Uint32Array;
-    if (out.length !== rows) throw rangeError(fn, codes.OUT_SIZE, `options.out has ${out.length} elements but there are ${rows} rows`);
-    v.noOverlap(fn, 'options.out', out, [['m.data', data]]);
+    if (out.length !== length) throw rangeError(fn, codes.OUT_SIZE, `options.out has ${out.length} elements but there are ${length} ${axis}s`);
+    v.noOverlap(fn, 'options.out', out, [['m.data', data], ...(valid ? [['options.valid', valid] as [string, NumericArray]] : [])]);
   }
   const r = range(fn, data, lo, hi, opts);
-  const job: CountByRowJob = { data, rows, cols, lo: r?.lo ?? 0, hi: r?.hi ?? 0, out };
-  const call: Call<CountByRowJob, void, void> = {
+  const job: CountByRowJob = { data, rows, cols, lo: r?.lo ?? 0, hi: r?.hi ?? 0, out, valid };
+  const call: Call<CountByRowJob, unknown, void> = axis === 'row' ? {
     fn, kernel: countByRowKernel, job,
-    native: (addon: Addon, async, id, threads) => addon.countByRow(async, id, threads, data, rows, cols, job.lo, job.hi, out),
+    native: (addon: Addon, async, id, threads) => addon.countByRow(async, id, threads, data, rows, cols, job.lo, job.hi, out, valid),
     nativeResult: () => undefined,
     nativeNs: NATIVE_NS_PER_BYTE * rows * cols * data.BYTES_PER_ELEMENT, // data may be longer than the matrix
+  } : {
+    fn, kernel: countByColumnKernel, job,
+    native: (addon: Addon, async, id, threads) => addon.countByColumn(async, id, threads, data, rows, cols, job.lo, job.hi, out, valid),
+    nativeResult: () => undefined,
+    nativeNs: NATIVE_NS_PER_BYTE * rows * cols * data.BYTES_PER_ELEMENT,
   };
-  return { o, out, call: r && rows > 0 ? call : undefined };
+  return { o, out, call: r && rows > 0 && cols > 0 ? call : undefined };
 }
 
 /** Per row of a row-major matrix, how many elements are in range. */
 export async function countInRangeByRow(m: RowsArg, lo: number | bigint, hi: number | bigint,
   opts?: RangeOptions & { out?: Uint32Array }): Promise<Uint32Array> {
-  const { o, out, call } = prepareByRow('countInRangeByRow', m, lo, hi, opts);
+  const { o, out, call } = prepareByAxis('countInRangeByRow', 'row', m, lo, hi, opts);
   if (call) await runAsync(call, o);
   else checkAborted('countInRangeByRow', o), out.fill(0);
   return out;
@@ -129,7 +150,7 @@ export async function countInRangeByRow(m: RowsArg, lo: number | bigint, hi: num
 
 export function countInRangeByRowSync(m: RowsArg, lo: number | bigint, hi: number | bigint,
   opts?: RangeSyncOptions & { out?: Uint32Array }): Uint32Array {
-  const { o, out, call } = prepareByRow('countInRangeByRowSync', m, lo, hi, opts);
+  const { o, out, call } = prepareByAxis('countInRangeByRowSync', 'row', m, lo, hi, opts);
   if (call) runSync(call, o);
   else out.fill(0);
   return out;
@@ -171,20 +192,21 @@ function thresholds(data: NumericArray, edges: number[]): { lower: NumericArray;
   return { lower: v.ctorOf(data).from(lower), upper, guess };
 }
 
-function prepareHistogram(fn: string, data: unknown, edgesFor: (d: NumericArray) => ArrayLike<number>, opts: CallOptions | undefined) {
+function prepareHistogram(fn: string, data: unknown, edgesFor: (d: NumericArray) => ArrayLike<number>, opts: HistogramOptions | undefined) {
   const o = v.callOptions(fn, opts);
   const d = v.numericArray(fn, 'data', data);
+  const valid = validBitmap(fn, opts, d.length);
   const e = checkEdges(fn, edgesFor(d));
   const out = v.allocate(fn, () => 'the histogram', Float64Array, e.length - 1);
   const bins = thresholds(d, e);
   if (!bins) return { o, out };
   const job: HistogramJob = {
     data: d, lower: bins.lower, upper: bins.upper, out: out.subarray(0, bins.lower.length),
-    first: bins.guess?.first ?? 0, scale: bins.guess?.scale ?? 0,
+    first: bins.guess?.first ?? 0, scale: bins.guess?.scale ?? 0, valid,
   };
   const call: Call<HistogramJob, Float64Array, void> = {
     fn, kernel: histogramKernel, job,
-    native: (addon: Addon, async, id, threads) => addon.histogram(async, id, threads, d, job.lower, job.upper, job.out, job.first, job.scale),
+    native: (addon: Addon, async, id, threads) => addon.histogram(async, id, threads, d, job.lower, job.upper, job.out, job.first, job.scale, valid),
     nativeResult: () => undefined,
     nativeNs: NATIVE_HISTOGRAM_NS_PER_ELEMENT * d.length,
   };
@@ -246,8 +268,15 @@ function binsOf(fn: string, bins: unknown, opts: HistogramOptions | undefined, s
 export async function histogram(data: NumericArray | Source, bins: ArrayLike<number> | number,
   opts?: HistogramOptions & StreamOptions): Promise<Float64Array> {
   const b = binsOf('histogram', bins, opts, isSource(data));
-  if (isSource(data)) return reduceSource(histogramReduction('histogram', b.edgesFor, opts), data, opts);
-  const mm = b.dataRange ? await minMax(v.numericArray('histogram', 'data', data), opts) : undefined;
+  if (isSource(data)) {
+    noValidForSource('histogram', opts);
+    return reduceSource(histogramReduction('histogram', b.edgesFor, opts), data, opts);
+  }
+  // With a bitmap, the data's range is that of its present elements (numpy on x[valid]);
+  // checked here first, so that a bad one is refused in histogram's name.
+  const d = v.numericArray('histogram', 'data', data);
+  validBitmap('histogram', opts, d.length);
+  const mm = b.dataRange ? await minMax(d, opts) : undefined;
   const { o, out, call } = prepareHistogram('histogram', data, (d) => b.edgesFor(d, mm), opts);
   if (call) await runAsync(call, o);
   else checkAborted('histogram', o);
@@ -257,8 +286,13 @@ export async function histogram(data: NumericArray | Source, bins: ArrayLike<num
 export function histogramSync(data: NumericArray | Iterable<ArrayBufferView>, bins: ArrayLike<number> | number,
   opts?: Omit<HistogramOptions, 'signal'> & StreamOptions): Float64Array {
   const b = binsOf('histogramSync', bins, opts, isSource(data));
-  if (isSource(data)) return reduceSourceSync(histogramReduction('histogramSync', b.edgesFor, opts), data, opts);
-  const mm = b.dataRange ? minMaxSync(v.numericArray('histogramSync', 'data', data), opts) : undefined;
+  if (isSource(data)) {
+    noValidForSource('histogramSync', opts);
+    return reduceSourceSync(histogramReduction('histogramSync', b.edgesFor, opts), data, opts);
+  }
+  const d = v.numericArray('histogramSync', 'data', data);
+  validBitmap('histogramSync', opts, d.length);
+  const mm = b.dataRange ? minMaxSync(d, opts) : undefined;
   const { o, out, call } = prepareHistogram('histogramSync', data, (d) => b.edgesFor(d, mm), opts);
   if (call) runSync(call, o);
   return out;

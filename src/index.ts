@@ -4,6 +4,7 @@ export {
   countInRange, countInRangeSync, countInRangeByRow, countInRangeByRowSync, histogram, histogramSync,
 } from './count';
 export { minMax, minMaxSync } from './minmax';
+export { countInRangeByColumn, countInRangeByColumnSync } from './count-by-column';
 export { matrix, fromRows, toRows, shared } from './matrix';
 export { configure, threads } from './config';
 export { info, close } from './runtime';
@@ -13,4 +14,5 @@ export type {
   BackendChoice, BackendName, CallOptions, FloatArray, GemmArgs, Inclusive, Info, Matrix, NumericArray, RangeOptions,
   RangeSyncOptions, SyncOptions, ThreadsSource, Dtype, StreamOptions, MinMax, HistogramOptions,
 } from './types';
+export type { ValidityOptions, MinMaxOptions } from './types';
 export type { Source } from './stream/source';

@@ -51,10 +51,21 @@ export interface GemmArgs<T extends FloatArray> {
   ldc?: number;
 }
 
-export interface HistogramOptions extends CallOptions {
+/**
+ * An Arrow validity bitmap over the data's elements: bit i (least significant first) set
+ * means element i is present; an absent element never counts, as NaN never does. At least
+ * ceil(n / 8) bytes; it indexes the elements of the view passed, 0..n-1.
+ */
+export interface ValidityOptions {
+  valid?: Uint8Array;
+}
+
+export interface HistogramOptions extends CallOptions, ValidityOptions {
   /** With a bin count: the [min, max] the bins span (numpy's `range`); by default the data's own, NaN ignored. */
   range?: [number, number];
 }
+
+export interface MinMaxOptions extends CallOptions, ValidityOptions {}
 
 /** minMax's result: the least and greatest element, NaN and NaN when there is none; bigints for BigInt arrays. */
 export interface MinMax {
@@ -71,7 +82,7 @@ export interface StreamOptions {
 }
 
 export type Inclusive = 'both' | 'neither' | 'left' | 'right';
-export interface RangeOptions extends CallOptions {
+export interface RangeOptions extends CallOptions, ValidityOptions {
   /** Which bounds count, as pandas' Series.between: 'both' (default), 'neither', 'left', 'right'. */
   inclusive?: Inclusive;
 }

@@ -30,6 +30,7 @@ class CoreKernels : public Napi::Addon<CoreKernels> {
                              InstanceMethod<&CoreKernels::Gemm>("gemm"),
                              InstanceMethod<&CoreKernels::Count>("count"),
                              InstanceMethod<&CoreKernels::CountByRow>("countByRow"),
+                             InstanceMethod<&CoreKernels::CountByColumn>("countByColumn"),
                              InstanceMethod<&CoreKernels::Histogram>("histogram"),
                              InstanceMethod<&CoreKernels::MinMax>("minMax"),
                              InstanceMethod<&CoreKernels::Cancel>("cancel"),
@@ -41,6 +42,7 @@ class CoreKernels : public Napi::Addon<CoreKernels> {
   Napi::Value Gemm(const Napi::CallbackInfo& info) { return bind_gemm(info, *jobs_); }
   Napi::Value Count(const Napi::CallbackInfo& info) { return bind_count(info, *jobs_); }
   Napi::Value CountByRow(const Napi::CallbackInfo& info) { return bind_count_by_row(info, *jobs_); }
+  Napi::Value CountByColumn(const Napi::CallbackInfo& info) { return bind_count_by_column(info, *jobs_); }
   Napi::Value Histogram(const Napi::CallbackInfo& info) { return bind_histogram(info, *jobs_); }
   Napi::Value MinMax(const Napi::CallbackInfo& info) { return bind_min_max(info, *jobs_); }
 

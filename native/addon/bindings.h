@@ -9,6 +9,7 @@ class EnvJobs;
 Napi::Value bind_gemm(const Napi::CallbackInfo& info, EnvJobs& jobs);
 Napi::Value bind_count(const Napi::CallbackInfo& info, EnvJobs& jobs);
 Napi::Value bind_count_by_row(const Napi::CallbackInfo& info, EnvJobs& jobs);
+Napi::Value bind_count_by_column(const Napi::CallbackInfo& info, EnvJobs& jobs);
 Napi::Value bind_histogram(const Napi::CallbackInfo& info, EnvJobs& jobs);
 Napi::Value bind_min_max(const Napi::CallbackInfo& info, EnvJobs& jobs);
 

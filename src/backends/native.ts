@@ -8,12 +8,15 @@ import { forbiddenBy, isPermissionRefusal } from './permission';
 export interface Addon {
   gemm(async: boolean, id: number, threads: number, a: unknown, b: unknown, c: unknown, m: number, n: number, k: number,
     transA: boolean, transB: boolean, lda: number, ldb: number, ldc: number, alpha: number, beta: number): unknown;
-  count(async: boolean, id: number, threads: number, data: unknown, lo: number | bigint, hi: number | bigint): unknown;
+  // `valid`: a validity bitmap over the data (src/valid.ts), or undefined for none.
+  count(async: boolean, id: number, threads: number, data: unknown, lo: number | bigint, hi: number | bigint, valid?: Uint8Array): unknown;
   countByRow(async: boolean, id: number, threads: number, data: unknown, rows: number, cols: number,
-    lo: number | bigint, hi: number | bigint, out: Uint32Array): unknown;
+    lo: number | bigint, hi: number | bigint, out: Uint32Array, valid?: Uint8Array): unknown;
+  countByColumn(async: boolean, id: number, threads: number, data: unknown, rows: number, cols: number,
+    lo: number | bigint, hi: number | bigint, out: Uint32Array, valid?: Uint8Array): unknown;
   histogram(async: boolean, id: number, threads: number, data: unknown, lower: unknown, upper: number | bigint,
-    out: Float64Array, first: number, scale: number): unknown;
-  minMax(async: boolean, id: number, threads: number, data: unknown): unknown;
+    out: Float64Array, first: number, scale: number, valid?: Uint8Array): unknown;
+  minMax(async: boolean, id: number, threads: number, data: unknown, valid?: Uint8Array): unknown;
   cancel(id: number): void;
   info(): { isa: string; build: string; openmp: boolean; pending: number };
 }

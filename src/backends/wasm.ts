@@ -33,10 +33,13 @@ export interface WasmExports {
   ck_init(): void;
   ck_gemm(elem: number, m: number, n: number, k: number, transA: number, transB: number, a: number, lda: number,
     b: number, ldb: number, c: number, ldc: number, alpha: number, beta: number): void;
-  ck_count(elem: number, data: number, n: number, bounds: number): number;
-  ck_count_by_row(elem: number, data: number, rows: number, cols: number, bounds: number, out: number): void;
-  ck_min_max(elem: number, data: number, n: number, out: number): void;
-  ck_histogram(elem: number, data: number, n: number, lower: number, nbins: number, out: number, first: number, scale: number): void;
+  // valid: a validity bitmap over the data in the module's memory, or 0 for none.
+  ck_count(elem: number, data: number, n: number, bounds: number, valid: number): number;
+  ck_count_by_row(elem: number, data: number, rows: number, cols: number, bounds: number, out: number, valid: number): void;
+  ck_count_by_column(elem: number, data: number, rows: number, cols: number, bounds: number, out: number, valid: number): void;
+  ck_min_max(elem: number, data: number, n: number, out: number, valid: number): void;
+  ck_histogram(elem: number, data: number, n: number, lower: number, nbins: number, out: number, first: number, scale: number,
+    valid: number): void;
   // wasm-ld's thread set-up (scripts/build-wasm.sh exports them).
   __stack_pointer: { value: number };
   __tls_size: { value: number };

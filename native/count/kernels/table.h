@@ -2,6 +2,7 @@
 // Builds one ISA's CountTable from its pieces, for every element type.
 #include "../kernels.h"
 #include "hist.h"
+#include "columns.h"
 #include "minmax.h"
 #include "span.h"
 
@@ -20,7 +21,9 @@ struct PortableIsa {
 // Lanes<T>: span.h's lanes per element type.
 template <template <class> class Lanes, class Isa, class T>
 constexpr CountKernels<T> kernels_of() {
-  return {&count_span<Lanes<T>>, &count_rows<Lanes<T>, Isa>, &hist_span<typename Isa::Bins, T>, &minmax_span<T>};
+  return {&count_span<Lanes<T>>, &count_rows<Lanes<T>, Isa>, &hist_span<typename Isa::Bins, T>, &minmax_span<T>,
+          &count_columns<Lanes<T>>, &count_valid_span<Lanes<T>>, &count_rows_valid<Lanes<T>, Isa>,
+          &count_columns_valid<Lanes<T>>, &hist_valid_span<typename Isa::Bins, T>, &minmax_valid_span<T>};
 }
 
 template <template <class> class Lanes, class Isa = PortableIsa>
