@@ -125,16 +125,12 @@ export function prepareByAxis(fn: string, axis: Axis, m: unknown, lo: unknown, h
   }
   const r = range(fn, data, lo, hi, opts);
   const job: CountByRowJob = { data, rows, cols, lo: r?.lo ?? 0, hi: r?.hi ?? 0, out, valid };
-  const call: Call<CountByRowJob, unknown, void> = axis === 'row' ? {
-    fn, kernel: countByRowKernel, job,
-    native: (addon: Addon, async, id, threads) => addon.countByRow(async, id, threads, data, rows, cols, job.lo, job.hi, out, valid),
+  const call: Call<CountByRowJob, unknown, void> = {
+    fn, kernel: axis === 'row' ? countByRowKernel : countByColumnKernel, job,
+    native: (addon: Addon, async, id, threads) =>
+      (axis === 'row' ? addon.countByRow : addon.countByColumn).call(addon, async, id, threads, data, rows, cols, job.lo, job.hi, out, valid),
     nativeResult: () => undefined,
     nativeNs: NATIVE_NS_PER_BYTE * rows * cols * data.BYTES_PER_ELEMENT, // data may be longer than the matrix
-  } : {
-    fn, kernel: countByColumnKernel, job,
-    native: (addon: Addon, async, id, threads) => addon.countByColumn(async, id, threads, data, rows, cols, job.lo, job.hi, out, valid),
-    nativeResult: () => undefined,
-    nativeNs: NATIVE_NS_PER_BYTE * rows * cols * data.BYTES_PER_ELEMENT,
   };
   return { o, out, call: r && rows > 0 && cols > 0 ? call : undefined };
 }
