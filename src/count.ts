@@ -5,9 +5,10 @@ import { checkAborted, runAsync, runSync, type Call } from './dispatch';
 import { codes, describe, rangeError, typeError } from './errors';
 import { uniformGuess, type BinGuess } from './histogram-guess';
 import {
-  countByRowKernel, countKernel, histogramKernel, weightedHistogramKernel, weightedTile,
+  countByColumnKernel, countByRowKernel, countKernel, histogramKernel, weightedHistogramKernel, weightedTile,
   type CountByRowJob, type CountJob, type HistogramJob, type WeightedHistogramJob,
 } from './kernels/count';
+import { gatherPresent, noValidForSource, validBitmap } from './valid';
 import type { FloatArray, HistogramEdgesOptions, HistogramOptions, Inclusive, MinMax, NumericArray, RangeOptions, RangeSyncOptions, SyncOptions, CallOptions, StreamOptions } from './types';
 import * as v from './validate';
 import { checkBinCount, checkRange, equalEdges, type OuterRange } from './histogram-bins';
@@ -46,7 +47,7 @@ const NATIVE_HISTOGRAM_NS_PER_ELEMENT = 3;
 function countCall(fn: string, job: CountJob): Call<CountJob, number, number> {
   return {
     fn, kernel: countKernel, job,
-    native: (addon: Addon, async, id, threads) => addon.count(async, id, threads, job.data, job.lo, job.hi),
+    native: (addon: Addon, async, id, threads) => addon.count(async, id, threads, job.data, job.lo, job.hi, job.valid),
     nativeResult: (value) => value as number,
     nativeNs: NATIVE_NS_PER_BYTE * job.data.byteLength,
   };
@@ -55,8 +56,9 @@ function countCall(fn: string, job: CountJob): Call<CountJob, number, number> {
 function prepareCount(fn: string, data: unknown, lo: unknown, hi: unknown, opts: RangeOptions | undefined) {
   const o = v.callOptions(fn, opts);
   const d = v.numericArray(fn, 'data', data);
+  const valid = validBitmap(fn, opts, d.length);
   const r = range(fn, d, lo, hi, opts);
-  return { o, call: r && countCall(fn, { data: d, lo: r.lo, hi: r.hi }) };
+  return { o, call: r && countCall(fn, { data: d, lo: r.lo, hi: r.hi, valid }) };
 }
 
 /** The element type of a source that yielded nothing: the dtype's, else one the bounds fit. */
@@ -78,7 +80,10 @@ function countReduction(fn: string, lo: number | bigint, hi: number | bigint, op
  */
 export async function countInRange(data: NumericArray | Source, lo: number | bigint, hi: number | bigint,
   opts?: RangeOptions & StreamOptions): Promise<number> {
-  if (isSource(data)) return reduceSource(countReduction('countInRange', lo, hi, opts), data, opts);
+  if (isSource(data)) {
+    noValidForSource('countInRange', opts);
+    return reduceSource(countReduction('countInRange', lo, hi, opts), data, opts);
+  }
   const { o, call } = prepareCount('countInRange', data, lo, hi, opts);
   if (call) return runAsync(call, o);
   checkAborted('countInRange', o);
@@ -87,44 +92,56 @@ export async function countInRange(data: NumericArray | Source, lo: number | big
 
 export function countInRangeSync(data: NumericArray | Iterable<ArrayBufferView>, lo: number | bigint, hi: number | bigint,
   opts?: RangeSyncOptions & StreamOptions): number {
-  if (isSource(data)) return reduceSourceSync(countReduction('countInRangeSync', lo, hi, opts), data, opts);
+  if (isSource(data)) {
+    noValidForSource('countInRangeSync', opts);
+    return reduceSourceSync(countReduction('countInRangeSync', lo, hi, opts), data, opts);
+  }
   const { o, call } = prepareCount('countInRangeSync', data, lo, hi, opts);
   return call ? runSync(call, o) : 0;
 }
 
 type RowsArg = { data: NumericArray; rows: number; cols: number };
+type Axis = 'row' | 'column';
 
-function prepareByRow(fn: string, m: unknown, lo: unknown, hi: unknown, opts: (RangeOptions & { out?: Uint32Array }) | undefined) {
+/** Per-row or per-column counts: validation, the result array, and the call (none when nothing can count). */
+export function prepareByAxis(fn: string, axis: Axis, m: unknown, lo: unknown, hi: unknown, opts: (RangeOptions & { out?: Uint32Array }) | undefined) {
   const o = v.callOptions(fn, opts);
   const { rows, cols } = v.shape(fn, 'm', m);
   const data = v.numericArray(fn, 'm.data', (m as RowsArg).data);
   v.needLength(fn, 'm.data', data, rows * cols, () => `a ${rows}x${cols} matrix`);
+  const length = axis === 'row' ? rows : cols;
+  // A column's count is at most rows, a row's at most cols: both must fit the Uint32Array.
+  const counted = axis === 'row' ? cols : rows;
+  if (counted > 0xffffffff)
+    throw rangeError(fn, codes.OUT_OF_RANGE, `m has ${counted} ${axis === 'row' ? 'columns' : 'rows'}: a ${axis}'s count would not fit a Uint32Array`);
+  const valid = validBitmap(fn, opts, rows * cols);
   let out: Uint32Array;
-  // Not zeroed: every path that returns it runs a kernel, which writes every row, or fills
+  // Not zeroed: every path that returns it runs a kernel, which writes every entry, or fills
   // it (a memset saved is ~30 us for the 200000-row tutorial workload).
-  if (opts?.out === undefined) out = v.allocate(fn, () => 'the per-row result', Uint32Array, rows, false);
+  if (opts?.out === undefined) out = v.allocate(fn, () => `the per-${axis} result`, Uint32Array, length, false);
   else {
     if (v.typedArrayKind(opts.out) !== 'Uint32Array')
       throw v.wrongType(fn, 'options.out', opts.out, `${fn} takes a Uint32Array as options.out`, 'a Uint32Array');
     out = v.numericArray(fn, 'options.out', opts.out) as Uint32Array;
-    if (out.length !== rows) throw rangeError(fn, codes.OUT_SIZE, `options.out has ${out.length} elements but there are ${rows} rows`);
-    v.noOverlap(fn, 'options.out', out, [['m.data', data]]);
+    if (out.length !== length) throw rangeError(fn, codes.OUT_SIZE, `options.out has ${out.length} elements but there are ${length} ${axis}s`);
+    v.noOverlap(fn, 'options.out', out, [['m.data', data], ...(valid ? [['options.valid', valid] as [string, NumericArray]] : [])]);
   }
   const r = range(fn, data, lo, hi, opts);
-  const job: CountByRowJob = { data, rows, cols, lo: r?.lo ?? 0, hi: r?.hi ?? 0, out };
-  const call: Call<CountByRowJob, void, void> = {
-    fn, kernel: countByRowKernel, job,
-    native: (addon: Addon, async, id, threads) => addon.countByRow(async, id, threads, data, rows, cols, job.lo, job.hi, out),
+  const job: CountByRowJob = { data, rows, cols, lo: r?.lo ?? 0, hi: r?.hi ?? 0, out, valid };
+  const call: Call<CountByRowJob, unknown, void> = {
+    fn, kernel: axis === 'row' ? countByRowKernel : countByColumnKernel, job,
+    native: (addon: Addon, async, id, threads) =>
+      (axis === 'row' ? addon.countByRow : addon.countByColumn).call(addon, async, id, threads, data, rows, cols, job.lo, job.hi, out, valid),
     nativeResult: () => undefined,
     nativeNs: NATIVE_NS_PER_BYTE * rows * cols * data.BYTES_PER_ELEMENT, // data may be longer than the matrix
   };
-  return { o, out, call: r && rows > 0 ? call : undefined };
+  return { o, out, call: r && rows > 0 && cols > 0 ? call : undefined };
 }
 
 /** Per row of a row-major matrix, how many elements are in range. */
 export async function countInRangeByRow(m: RowsArg, lo: number | bigint, hi: number | bigint,
   opts?: RangeOptions & { out?: Uint32Array }): Promise<Uint32Array> {
-  const { o, out, call } = prepareByRow('countInRangeByRow', m, lo, hi, opts);
+  const { o, out, call } = prepareByAxis('countInRangeByRow', 'row', m, lo, hi, opts);
   if (call) await runAsync(call, o);
   else checkAborted('countInRangeByRow', o), out.fill(0);
   return out;
@@ -132,7 +149,7 @@ export async function countInRangeByRow(m: RowsArg, lo: number | bigint, hi: num
 
 export function countInRangeByRowSync(m: RowsArg, lo: number | bigint, hi: number | bigint,
   opts?: RangeSyncOptions & { out?: Uint32Array }): Uint32Array {
-  const { o, out, call } = prepareByRow('countInRangeByRowSync', m, lo, hi, opts);
+  const { o, out, call } = prepareByAxis('countInRangeByRowSync', 'row', m, lo, hi, opts);
   if (call) runSync(call, o);
   else out.fill(0);
   return out;
@@ -174,17 +191,18 @@ function thresholds(data: NumericArray, edges: number[]): { lower: NumericArray;
   return { lower: v.ctorOf(data).from(lower), upper, guess };
 }
 
-function prepareHistogram(fn: string, data: unknown, edgesFor: (d: NumericArray) => ArrayLike<number>, opts: CallOptions | undefined,
+function prepareHistogram(fn: string, data: unknown, edgesFor: (d: NumericArray) => ArrayLike<number>, opts: HistogramOptions | undefined,
   weights?: FloatArray) {
   const o = v.callOptions(fn, opts);
   const d = v.numericArray(fn, 'data', data);
+  const valid = validBitmap(fn, opts, d.length);
   const e = checkEdges(fn, edgesFor(d));
   const out = v.allocate(fn, () => 'the histogram', Float64Array, e.length - 1);
   const bins = thresholds(d, e);
   if (!bins) return { o, out, edges: e };
   const job: HistogramJob = {
     data: d, lower: bins.lower, upper: bins.upper, out: out.subarray(0, bins.lower.length),
-    first: bins.guess?.first ?? 0, scale: bins.guess?.scale ?? 0,
+    first: bins.guess?.first ?? 0, scale: bins.guess?.scale ?? 0, valid,
   };
   if (weights) {
     // Run as any histogram call: its job is a histogram job with the weights added.
@@ -193,7 +211,7 @@ function prepareHistogram(fn: string, data: unknown, edgesFor: (d: NumericArray)
   }
   const call: Call<HistogramJob, Float64Array, void> = {
     fn, kernel: histogramKernel, job,
-    native: (addon: Addon, async, id, threads) => addon.histogram(async, id, threads, d, job.lower, job.upper, job.out, job.first, job.scale),
+    native: (addon: Addon, async, id, threads) => addon.histogram(async, id, threads, d, job.lower, job.upper, job.out, job.first, job.scale, valid),
     nativeResult: () => undefined,
     nativeNs: NATIVE_HISTOGRAM_NS_PER_ELEMENT * d.length,
   };
@@ -334,6 +352,19 @@ function extrasOf(fn: string, data: unknown, opts: HistogramOptions | undefined)
 }
 
 /**
+ * numpy's histogram of x[valid] (weights w[valid]). The count kernels skip an absent element
+ * as they skip NaN, but an estimator's statistics and the weighted kernel read every
+ * element: for those the present elements (and their weights) are gathered first and the
+ * bitmap dropped. The bitmap is checked here first, so that a bad one is refused in fn's name.
+ */
+function presentOnly<O extends HistogramOptions>(fn: string, data: unknown, bins: unknown, weights: FloatArray | undefined, opts: O | undefined) {
+  const d = v.numericArray(fn, 'data', data);
+  const valid = validBitmap(fn, opts, d.length);
+  if (!valid || (weights === undefined && typeof bins !== 'string')) return { data: d, weights, opts };
+  return { data: gatherPresent(d, valid), weights: weights && gatherPresent(weights, valid), opts: { ...opts, valid: undefined } as O };
+}
+
+/**
  * numpy.histogram. `bins` is the explicit edges (bin i counts edges[i] <= x < edges[i+1],
  * the last bin also x == its right edge), a number of equal bins over options.range (by
  * default the data's min and max, NaN ignored) with numpy's own edge arithmetic, or the name
@@ -347,9 +378,13 @@ export async function histogram(data: NumericArray | Source, bins: ArrayLike<num
   opts?: HistogramOptions & StreamOptions): Promise<Float64Array> {
   const b = binsOf('histogram', bins, opts, isSource(data));
   const { density, weights } = extrasOf('histogram', data, opts);
-  if (isSource(data)) return reduceSource(histogramReduction('histogram', b.edgesFor, opts), data, opts);
-  const mm = b.dataRange ? await minMax(v.numericArray('histogram', 'data', data), opts) : undefined;
-  const { o, out, edges, call } = prepareHistogram('histogram', data, (d) => b.edgesFor(d, mm), opts, weights);
+  if (isSource(data)) {
+    noValidForSource('histogram', opts);
+    return reduceSource(histogramReduction('histogram', b.edgesFor, opts), data, opts);
+  }
+  const x = presentOnly('histogram', data, bins, weights, opts);
+  const mm = b.dataRange ? await minMax(x.data, x.opts) : undefined;
+  const { o, out, edges, call } = prepareHistogram('histogram', x.data, (d) => b.edgesFor(d, mm), x.opts, x.weights);
   if (call) await runAsync(call, o);
   else checkAborted('histogram', o);
   return density ? toDensity(out, edges, b.float32Edges(data)) : out;
@@ -359,9 +394,13 @@ export function histogramSync(data: NumericArray | Iterable<ArrayBufferView>, bi
   opts?: Omit<HistogramOptions, 'signal'> & StreamOptions): Float64Array {
   const b = binsOf('histogramSync', bins, opts, isSource(data));
   const { density, weights } = extrasOf('histogramSync', data, opts);
-  if (isSource(data)) return reduceSourceSync(histogramReduction('histogramSync', b.edgesFor, opts), data, opts);
-  const mm = b.dataRange ? minMaxSync(v.numericArray('histogramSync', 'data', data), opts) : undefined;
-  const { o, out, edges, call } = prepareHistogram('histogramSync', data, (d) => b.edgesFor(d, mm), opts, weights);
+  if (isSource(data)) {
+    noValidForSource('histogramSync', opts);
+    return reduceSourceSync(histogramReduction('histogramSync', b.edgesFor, opts), data, opts);
+  }
+  const x = presentOnly('histogramSync', data, bins, weights, opts);
+  const mm = b.dataRange ? minMaxSync(x.data, x.opts) : undefined;
+  const { o, out, edges, call } = prepareHistogram('histogramSync', x.data, (d) => b.edgesFor(d, mm), x.opts, x.weights);
   if (call) runSync(call, o);
   return density ? toDensity(out, edges, b.float32Edges(data)) : out;
 }
@@ -371,23 +410,24 @@ function edgesPlan(fn: string, data: unknown, bins: unknown, opts: HistogramEdge
     throw typeError(fn, codes.INVALID_ARG_TYPE, `bins must be a number of bins or an estimator's name (${ESTIMATORS.join(', ')}) (got ${describe(bins)})`);
   const b = binsOf(fn, bins, opts, false);
   const o = v.callOptions(fn, opts);
-  return { o, b, d: v.numericArray(fn, 'data', data) };
+  const x = presentOnly(fn, data, 'estimate', undefined, opts);
+  return { o, b, d: x.data, opts: x.opts };
 }
 
 /**
  * numpy.histogram_bin_edges: the edges histogram(data, bins, { range }) uses, for a number
  * of bins (NaN ignored, as histogram ignores it) or an estimator: 'auto', 'fd', 'sturges',
  * 'sqrt', 'rice', 'scott', 'doane', 'stone' (numpy's, data with NaN refused as numpy refuses
- * it unless options.range is given).
+ * it unless options.range is given). options.valid: the edges of the present elements (x[valid]).
  */
 export async function histogramEdges(data: NumericArray, bins: number | Estimator, opts?: HistogramEdgesOptions): Promise<Float64Array> {
-  const { o, b, d } = edgesPlan('histogramEdges', data, bins, opts);
-  const mm = b.dataRange ? await minMax(d, opts) : undefined;
+  const { o, b, d, opts: rest } = edgesPlan('histogramEdges', data, bins, opts);
+  const mm = b.dataRange ? await minMax(d, rest) : undefined;
   checkAborted('histogramEdges', o);
   return Float64Array.from(b.edgesFor(d, mm));
 }
 
 export function histogramEdgesSync(data: NumericArray, bins: number | Estimator, opts?: Omit<HistogramEdgesOptions, 'signal'>): Float64Array {
-  const { b, d } = edgesPlan('histogramEdgesSync', data, bins, opts);
-  return Float64Array.from(b.edgesFor(d, b.dataRange ? minMaxSync(d, opts) : undefined));
+  const { b, d, opts: rest } = edgesPlan('histogramEdgesSync', data, bins, opts);
+  return Float64Array.from(b.edgesFor(d, b.dataRange ? minMaxSync(d, rest) : undefined));
 }

@@ -7,6 +7,7 @@ export {
 } from './count';
 export { minMax, minMaxSync } from './minmax';
 export { matvec, matvecSync } from './matvec';
+export { countInRangeByColumn, countInRangeByColumnSync } from './count-by-column';
 export { matrix, fromRows, toRows, shared } from './matrix';
 export { configure, threads } from './config';
 export { info, close } from './runtime';
@@ -18,4 +19,5 @@ export type {
   HistogramEdgesOptions, HistogramEstimator,
 } from './types';
 export type { MatvecOptions, MatvecSyncOptions } from './types';
+export type { ValidityOptions, MinMaxOptions } from './types';
 export type { Source } from './stream/source';

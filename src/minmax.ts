@@ -4,22 +4,24 @@ import { checkAborted, runAsync, runSync, type Call } from './dispatch';
 import { minMaxKernel, minMaxResult, type MinMaxJob, type MinMaxPart } from './kernels/count';
 import { reduceSource, reduceSourceSync, type Reduction } from './stream/reduce';
 import { isSource, type Source } from './stream/source';
-import type { CallOptions, MinMax, NumericArray, StreamOptions, SyncOptions } from './types';
+import type { MinMax, MinMaxOptions, NumericArray, StreamOptions, SyncOptions, ValidityOptions } from './types';
 import * as v from './validate';
+import { noValidForSource, validBitmap } from './valid';
 
 const NONE: MinMax = { min: NaN, max: NaN };
 // The addon reads ~13 GB/s on one core (as a count does): tiny async calls run inline.
 const NATIVE_NS_PER_BYTE = 0.08;
 
-function prepare(fn: string, data: unknown, opts: CallOptions | undefined) {
+function prepare(fn: string, data: unknown, opts: MinMaxOptions | undefined) {
   const o = v.callOptions(fn, opts);
   const d = v.numericArray(fn, 'data', data);
-  const job: MinMaxJob = { data: d };
+  const valid = validBitmap(fn, opts, d.length);
+  const job: MinMaxJob = { data: d, valid };
   const call: Call<MinMaxJob, MinMaxPart, MinMax> = {
     fn,
     kernel: minMaxKernel,
     job,
-    native: (addon: Addon, async, id, threads) => addon.minMax(async, id, threads, d),
+    native: (addon: Addon, async, id, threads) => addon.minMax(async, id, threads, d, valid),
     nativeResult: (value) => minMaxResult(value as MinMaxPart),
     nativeNs: NATIVE_NS_PER_BYTE * d.byteLength,
   };
@@ -32,7 +34,7 @@ function merge(a: MinMax, b: MinMax): MinMax {
   return { min: b.min < a.min ? b.min : a.min, max: b.max > a.max ? b.max : a.max };
 }
 
-function reduction(fn: string, opts: CallOptions | undefined): Reduction<MinMax> {
+function reduction(fn: string, opts: MinMaxOptions | undefined): Reduction<MinMax> {
   return {
     fn,
     run: (block, signal) => minMax(block, { ...opts, signal }),
@@ -43,16 +45,22 @@ function reduction(fn: string, opts: CallOptions | undefined): Reduction<MinMax>
 }
 
 /** numpy's nanmin and nanmax of an array or a source (see stream/source.ts); bigints for BigInt arrays. */
-export async function minMax(data: NumericArray | Source, opts?: CallOptions & StreamOptions): Promise<MinMax> {
-  if (isSource(data)) return reduceSource(reduction('minMax', opts), data, opts);
+export async function minMax(data: NumericArray | Source, opts?: MinMaxOptions & StreamOptions): Promise<MinMax> {
+  if (isSource(data)) {
+    noValidForSource('minMax', opts);
+    return reduceSource(reduction('minMax', opts), data, opts);
+  }
   const { o, call } = prepare('minMax', data, opts);
   if (call) return runAsync(call, o);
   checkAborted('minMax', o);
   return { ...NONE };
 }
 
-export function minMaxSync(data: NumericArray | Iterable<ArrayBufferView>, opts?: SyncOptions & StreamOptions): MinMax {
-  if (isSource(data)) return reduceSourceSync(reduction('minMaxSync', opts), data, opts);
+export function minMaxSync(data: NumericArray | Iterable<ArrayBufferView>, opts?: SyncOptions & ValidityOptions & StreamOptions): MinMax {
+  if (isSource(data)) {
+    noValidForSource('minMaxSync', opts);
+    return reduceSourceSync(reduction('minMaxSync', opts), data, opts);
+  }
   const { o, call } = prepare('minMaxSync', data, opts);
   return call ? runSync(call, o) : { ...NONE };
 }

@@ -67,7 +67,16 @@ export interface GemmBatchArgs<T extends FloatArray> extends GemmArgs<T> {
   strideC?: number;
 }
 
-export interface HistogramOptions extends CallOptions {
+/**
+ * An Arrow validity bitmap over the data's elements: bit i (least significant first) set
+ * means element i is present; an absent element never counts, as NaN never does. At least
+ * ceil(n / 8) bytes; it indexes the elements of the view passed, 0..n-1.
+ */
+export interface ValidityOptions {
+  valid?: Uint8Array;
+}
+
+export interface HistogramOptions extends CallOptions, ValidityOptions {
   /** With a bin count: the [min, max] the bins span (numpy's `range`); by default the data's own, NaN ignored. */
   range?: [number, number];
   /** One weight per element: each bin holds the float64 sum of its elements' weights (numpy's `weights`). */
@@ -83,12 +92,13 @@ export interface MatvecOptions<T extends FloatArray = FloatArray> extends CallOp
 }
 export type MatvecSyncOptions<T extends FloatArray = FloatArray> = Omit<MatvecOptions<T>, 'signal'>;
 /** histogramEdges' options: numpy.histogram_bin_edges' `range`. */
-export interface HistogramEdgesOptions extends CallOptions {
+export interface HistogramEdgesOptions extends CallOptions, ValidityOptions {
   range?: [number, number];
 }
 
 /** numpy's estimators of a histogram's number of bins (histogram_bin_edges' string `bins`). */
 export type HistogramEstimator = 'auto' | 'fd' | 'sturges' | 'sqrt' | 'rice' | 'scott' | 'doane' | 'stone';
+export interface MinMaxOptions extends CallOptions, ValidityOptions {}
 
 /** minMax's result: the least and greatest element, NaN and NaN when there is none; bigints for BigInt arrays. */
 export interface MinMax {
@@ -105,7 +115,7 @@ export interface StreamOptions {
 }
 
 export type Inclusive = 'both' | 'neither' | 'left' | 'right';
-export interface RangeOptions extends CallOptions {
+export interface RangeOptions extends CallOptions, ValidityOptions {
   /** Which bounds count, as pandas' Series.between: 'both' (default), 'neither', 'left', 'right'. */
   inclusive?: Inclusive;
 }

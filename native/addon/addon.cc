@@ -31,6 +31,7 @@ class CoreKernels : public Napi::Addon<CoreKernels> {
                              InstanceMethod<&CoreKernels::GemmBatch>("gemmBatch"),
                              InstanceMethod<&CoreKernels::Count>("count"),
                              InstanceMethod<&CoreKernels::CountByRow>("countByRow"),
+                             InstanceMethod<&CoreKernels::CountByColumn>("countByColumn"),
                              InstanceMethod<&CoreKernels::Histogram>("histogram"),
                              InstanceMethod<&CoreKernels::MinMax>("minMax"),
                              InstanceMethod<&CoreKernels::Gemv>("gemv"),
@@ -45,6 +46,7 @@ class CoreKernels : public Napi::Addon<CoreKernels> {
   Napi::Value GemmBatch(const Napi::CallbackInfo& info) { return bind_gemm_batch(info, *jobs_); }
   Napi::Value Count(const Napi::CallbackInfo& info) { return bind_count(info, *jobs_); }
   Napi::Value CountByRow(const Napi::CallbackInfo& info) { return bind_count_by_row(info, *jobs_); }
+  Napi::Value CountByColumn(const Napi::CallbackInfo& info) { return bind_count_by_column(info, *jobs_); }
   Napi::Value Histogram(const Napi::CallbackInfo& info) { return bind_histogram(info, *jobs_); }
   Napi::Value MinMax(const Napi::CallbackInfo& info) { return bind_min_max(info, *jobs_); }
   Napi::Value Gemv(const Napi::CallbackInfo& info) { return bind_gemv(info, *jobs_); }

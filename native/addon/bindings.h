@@ -10,6 +10,7 @@ Napi::Value bind_gemm(const Napi::CallbackInfo& info, EnvJobs& jobs);
 Napi::Value bind_gemm_batch(const Napi::CallbackInfo& info, EnvJobs& jobs);
 Napi::Value bind_count(const Napi::CallbackInfo& info, EnvJobs& jobs);
 Napi::Value bind_count_by_row(const Napi::CallbackInfo& info, EnvJobs& jobs);
+Napi::Value bind_count_by_column(const Napi::CallbackInfo& info, EnvJobs& jobs);
 Napi::Value bind_histogram(const Napi::CallbackInfo& info, EnvJobs& jobs);
 Napi::Value bind_min_max(const Napi::CallbackInfo& info, EnvJobs& jobs);
 Napi::Value bind_gemv(const Napi::CallbackInfo& info, EnvJobs& jobs);

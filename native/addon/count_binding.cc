@@ -6,40 +6,57 @@
 namespace ck {
 namespace {
 
+// The optional validity bitmap at argument i (count.h): undefined for none, else a
+// Uint8Array of at least ceil(n / 8) bytes (the TS layer checked it; this keeps a caller of
+// the raw addon from reading past it).
+const uint8_t* valid_arg(const Napi::CallbackInfo& info, size_t i, size_t n) {
+  if (info.Length() <= i || info[i].IsUndefined()) return nullptr;
+  const ArrayArg v = array_arg(info, i);
+  if (v.type != napi_uint8_array || v.length < n / 8 + (n % 8 != 0)) throw_type(info.Env(), "bad validity bitmap");
+  return static_cast<const uint8_t*>(v.data);
+}
+
 template <class T>
 class CountJob : public Job {
  public:
-  CountJob(const T* data, size_t n, T lo, T hi) : data_(data), n_(n), lo_(lo), hi_(hi) {}
-  void execute(const Exec& ex) override { total_ = count_in_range(data_, n_, lo_, hi_, ex); }
+  CountJob(const T* data, size_t n, T lo, T hi, const uint8_t* valid) : data_(data), n_(n), lo_(lo), hi_(hi), valid_(valid) {}
+  void execute(const Exec& ex) override { total_ = count_in_range(data_, n_, lo_, hi_, ex, valid_); }
   Napi::Value result(Napi::Env env) override { return Napi::Number::New(env, static_cast<double>(total_)); }
 
  private:
   const T* data_;
   size_t n_;
   T lo_, hi_;
+  const uint8_t* valid_;
   uint64_t total_ = 0;
 };
 
-template <class T>
-class CountByRowJob : public Job {
+// Per-row or per-column counts: the one is count_by_row, the other count_by_column.
+template <class T, bool kByColumn>
+class CountByAxisJob : public Job {
  public:
-  CountByRowJob(const T* data, size_t rows, size_t cols, T lo, T hi, uint32_t* out)
-      : data_(data), rows_(rows), cols_(cols), lo_(lo), hi_(hi), out_(out) {}
-  void execute(const Exec& ex) override { count_by_row(data_, rows_, cols_, lo_, hi_, out_, ex); }
+  CountByAxisJob(const T* data, size_t rows, size_t cols, T lo, T hi, uint32_t* out, const uint8_t* valid)
+      : data_(data), rows_(rows), cols_(cols), lo_(lo), hi_(hi), out_(out), valid_(valid) {}
+  void execute(const Exec& ex) override {
+    if constexpr (kByColumn) count_by_column(data_, rows_, cols_, lo_, hi_, out_, ex, valid_);
+    else count_by_row(data_, rows_, cols_, lo_, hi_, out_, ex, valid_);
+  }
 
  private:
   const T* data_;
   size_t rows_, cols_;
   T lo_, hi_;
   uint32_t* out_;
+  const uint8_t* valid_;
 };
 
 template <class T>
 class HistogramJob : public Job {
  public:
-  HistogramJob(const T* data, size_t n, const T* lower, size_t nbins, T upper, double* out, BinGuess guess)
-      : data_(data), n_(n), lower_(lower), nbins_(nbins), upper_(upper), out_(out), guess_(guess) {}
-  void execute(const Exec& ex) override { histogram(data_, n_, lower_, nbins_, upper_, out_, ex, guess_); }
+  HistogramJob(const T* data, size_t n, const T* lower, size_t nbins, T upper, double* out, BinGuess guess,
+               const uint8_t* valid)
+      : data_(data), n_(n), lower_(lower), nbins_(nbins), upper_(upper), out_(out), guess_(guess), valid_(valid) {}
+  void execute(const Exec& ex) override { histogram(data_, n_, lower_, nbins_, upper_, out_, ex, guess_, valid_); }
 
  private:
   const T* data_;
@@ -49,6 +66,7 @@ class HistogramJob : public Job {
   T upper_;
   double* out_;
   BinGuess guess_;
+  const uint8_t* valid_;
 };
 
 template <class T, class W>
@@ -76,8 +94,8 @@ class HistogramWeightedJob : public Job {
 template <class T>
 class MinMaxJob : public Job {
  public:
-  MinMaxJob(const T* data, size_t n) : data_(data), n_(n) {}
-  void execute(const Exec& ex) override { r_ = min_max(data_, n_, ex); }
+  MinMaxJob(const T* data, size_t n, const uint8_t* valid) : data_(data), n_(n), valid_(valid) {}
+  void execute(const Exec& ex) override { r_ = min_max(data_, n_, ex, valid_); }
   // [lo, hi]: BigInts for 64-bit integers, numbers otherwise; lo > hi means no value.
   Napi::Value result(Napi::Env env) override {
     Napi::Array pair = Napi::Array::New(env, 2);
@@ -89,49 +107,68 @@ class MinMaxJob : public Job {
  private:
   const T* data_;
   size_t n_;
+  const uint8_t* valid_;
   MinMax<T> r_{};
 };
 
 }  // namespace
 
-// minMax(async, id, threads, data): [lo, hi] of the non-NaN elements.
+// minMax(async, id, threads, data, valid?): [lo, hi] of the non-NaN (present) elements.
 Napi::Value bind_min_max(const Napi::CallbackInfo& info, EnvJobs& jobs) {
   Napi::Env env = info.Env();
   const ArrayArg d = array_arg(info, kFirstKernelArg);
+  const uint8_t* valid = valid_arg(info, kFirstKernelArg + 1, d.length);
   return run_job(info, jobs, visit_element_type(env, d.type, [&](auto tag) -> std::unique_ptr<Job> {
     using T = typename decltype(tag)::type;
-    return std::make_unique<MinMaxJob<T>>(elements<T>(env, d), d.length);
+    return std::make_unique<MinMaxJob<T>>(elements<T>(env, d), d.length, valid);
   }));
 }
 
-// countInRange(async, id, threads, data, lo, hi): lo and hi inclusive, in the element domain.
+// countInRange(async, id, threads, data, lo, hi, valid?): lo and hi inclusive, in the element domain.
 Napi::Value bind_count(const Napi::CallbackInfo& info, EnvJobs& jobs) {
   Napi::Env env = info.Env();
   const size_t i = kFirstKernelArg;
   const ArrayArg d = array_arg(info, i);
+  const uint8_t* valid = valid_arg(info, i + 3, d.length);
   return run_job(info, jobs, visit_element_type(env, d.type, [&](auto tag) -> std::unique_ptr<Job> {
     using T = typename decltype(tag)::type;
-    return std::make_unique<CountJob<T>>(elements<T>(env, d), d.length, scalar_arg<T>(info, i + 1), scalar_arg<T>(info, i + 2));
+    return std::make_unique<CountJob<T>>(elements<T>(env, d), d.length, scalar_arg<T>(info, i + 1), scalar_arg<T>(info, i + 2),
+                                         valid);
   }));
 }
 
-// countInRangeByRow(async, id, threads, data, rows, cols, lo, hi, out: Uint32Array).
-Napi::Value bind_count_by_row(const Napi::CallbackInfo& info, EnvJobs& jobs) {
+namespace {
+
+// (async, id, threads, data, rows, cols, lo, hi, out: Uint32Array, valid?): out has rows
+// entries per row, cols per column.
+template <bool kByColumn>
+Napi::Value bind_count_by_axis(const Napi::CallbackInfo& info, EnvJobs& jobs, const char* bad) {
   Napi::Env env = info.Env();
   const size_t i = kFirstKernelArg;
   const ArrayArg d = array_arg(info, i), out = array_arg(info, i + 5);
   const size_t rows = size_arg(info, i + 1), cols = size_arg(info, i + 2);
-  if (out.type != napi_uint32_array || out.length < rows || (cols != 0 && d.length / cols < rows))
-    throw_type(env, "countInRangeByRow: bad shape or out");
+  if (out.type != napi_uint32_array || out.length < (kByColumn ? cols : rows) || (cols != 0 && d.length / cols < rows))
+    throw_type(env, bad);
+  const uint8_t* valid = valid_arg(info, i + 6, rows * cols);
   return run_job(info, jobs, visit_element_type(env, d.type, [&](auto tag) -> std::unique_ptr<Job> {
     using T = typename decltype(tag)::type;
-    return std::make_unique<CountByRowJob<T>>(elements<T>(env, d), rows, cols, scalar_arg<T>(info, i + 3),
-                                              scalar_arg<T>(info, i + 4), static_cast<uint32_t*>(out.data));
+    return std::make_unique<CountByAxisJob<T, kByColumn>>(elements<T>(env, d), rows, cols, scalar_arg<T>(info, i + 3),
+                                                          scalar_arg<T>(info, i + 4), static_cast<uint32_t*>(out.data), valid);
   }));
 }
 
+}  // namespace
+
+Napi::Value bind_count_by_row(const Napi::CallbackInfo& info, EnvJobs& jobs) {
+  return bind_count_by_axis<false>(info, jobs, "countInRangeByRow: bad shape or out");
+}
+
+Napi::Value bind_count_by_column(const Napi::CallbackInfo& info, EnvJobs& jobs) {
+  return bind_count_by_axis<true>(info, jobs, "countInRangeByColumn: bad shape or out");
+}
+
 // histogram(async, id, threads, data, lower: same kind as data, upper, out: Float64Array,
-//           first, scale): first and scale are the uniform-edges guess (count.h), scale 0 for none.
+//           first, scale, valid?): first and scale are the uniform-edges guess (count.h), scale 0 for none.
 Napi::Value bind_histogram(const Napi::CallbackInfo& info, EnvJobs& jobs) {
   Napi::Env env = info.Env();
   const size_t i = kFirstKernelArg;
@@ -141,10 +178,12 @@ Napi::Value bind_histogram(const Napi::CallbackInfo& info, EnvJobs& jobs) {
   // Trusted from TS like the thresholds: a wrong guess would miscount, but the kernel clamps
   // every index, so it can never read or write out of bounds.
   const BinGuess guess{number_arg(info, i + 4), number_arg(info, i + 5)};
+  const uint8_t* valid = valid_arg(info, i + 6, d.length);
   return run_job(info, jobs, visit_element_type(env, d.type, [&](auto tag) -> std::unique_ptr<Job> {
     using T = typename decltype(tag)::type;
     return std::make_unique<HistogramJob<T>>(elements<T>(env, d), d.length, elements<T>(env, lower), lower.length,
-                                             scalar_arg<T>(info, i + 2), static_cast<double*>(out.data), guess);
+                                             scalar_arg<T>(info, i + 2), static_cast<double*>(out.data), guess,
+                                             valid);
   }));
 }
 

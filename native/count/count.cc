@@ -100,38 +100,73 @@ struct PreparedBins {
 }  // namespace
 
 template <class T>
-uint64_t count_in_range(const T* data, size_t n, T lo, T hi, const Exec& ex) {
+uint64_t count_in_range(const T* data, size_t n, T lo, T hi, const Exec& ex, const uint8_t* valid) {
   const Exec e = sized_for(ex, n * sizeof(T));
   const auto count = kernels<T>().count;
+  const auto count_valid = kernels<T>().count_valid;
   const size_t per = tile_elements(n, sizeof(T), e.threads);
   std::atomic<uint64_t> total{0};
   parallel_for(ceil_div(n, per), e, [&](size_t t) {
     const size_t i0 = t * per, len = std::min(n - i0, per);
-    total.fetch_add(count(data + i0, len, lo, hi), std::memory_order_relaxed);
+    const uint64_t c = valid != nullptr ? count_valid(data + i0, len, lo, hi, Valid{valid, i0}) : count(data + i0, len, lo, hi);
+    total.fetch_add(c, std::memory_order_relaxed);
   });
   return total.load(std::memory_order_relaxed);
 }
 
 template <class T>
-void count_by_row(const T* data, size_t rows, size_t cols, T lo, T hi, uint32_t* out, const Exec& ex) {
+void count_by_row(const T* data, size_t rows, size_t cols, T lo, T hi, uint32_t* out, const Exec& ex,
+                  const uint8_t* valid) {
   if (rows == 0) return;
   const Exec e = sized_for(ex, rows * cols * sizeof(T));
   const auto count_rows = kernels<T>().rows;
+  const auto count_rows_valid = kernels<T>().rows_valid;
   // Whole rows per tile: threads split the rows, never a row.
   const size_t per = std::max<size_t>(1, tile_elements(rows * cols, sizeof(T), e.threads) / std::max<size_t>(cols, 1));
   parallel_for(ceil_div(rows, per), e, [&](size_t t) {
     const size_t r0 = t * per, nr = std::min(rows - r0, per);
-    count_rows(data + r0 * cols, nr, cols, lo, hi, out + r0);
+    if (valid != nullptr) count_rows_valid(data + r0 * cols, nr, cols, lo, hi, out + r0, Valid{valid, r0 * cols});
+    else count_rows(data + r0 * cols, nr, cols, lo, hi, out + r0);
   });
 }
 
 template <class T>
+void count_by_column(const T* data, size_t rows, size_t cols, T lo, T hi, uint32_t* out, const Exec& ex,
+                     const uint8_t* valid) {
+  if (cols == 0) return;
+  if (rows == 0) return std::fill(out, out + cols, 0u);
+  const Exec e = sized_for(ex, rows * cols * sizeof(T));
+  const auto count_columns = kernels<T>().columns;
+  const auto count_columns_valid = kernels<T>().columns_valid;
+  // Tiles are blocks of whole rows; each adds its column counts into the totals of the slot
+  // it holds (HistSlots with no scratch: one row of totals per running tile). Integer sums
+  // do not depend on which tile ran where, so neither does the result on the thread count.
+  const size_t per = std::max<size_t>(1, tile_elements(rows * cols, sizeof(T), e.threads) / cols);
+  const size_t tiles = ceil_div(rows, per);
+  HistSlots slots(std::min<size_t>(tiles, e.threads), cols, 0, 0);
+  parallel_for(tiles, e, [&](size_t t) {
+    const size_t r0 = t * per, nr = std::min(rows - r0, per);
+    const size_t s = slots.acquire();
+    uint64_t* totals = slots.totals.data() + s * cols;
+    if (valid != nullptr) count_columns_valid(data + r0 * cols, nr, cols, lo, hi, totals, Valid{valid, r0 * cols});
+    else count_columns(data + r0 * cols, nr, cols, lo, hi, totals);
+    slots.release(s);
+  });
+  for (size_t c = 0; c < cols; ++c) {
+    uint64_t sum = 0;
+    for (size_t s = 0; s < slots.count; ++s) sum += slots.totals[s * cols + c];
+    out[c] = static_cast<uint32_t>(sum);  // the TS layer keeps rows below 2^32
+  }
+}
+
+template <class T>
 void histogram(const T* data, size_t n, const T* lower, size_t nbins, T upper, double* out, const Exec& ex,
-               BinGuess guess) {
+               BinGuess guess, const uint8_t* valid) {
   if (nbins == 0) return;
   if (n == 0) return std::fill(out, out + nbins, 0.0);
   const Exec e = sized_for(ex, n * sizeof(T));
   const auto hist = kernels<T>().hist;
+  const auto hist_valid = kernels<T>().hist_valid;
   const PreparedBins<T> prepared(lower, nbins, upper, n, guess);
   const Bins<T>& bins = prepared.bins;
   // Interleaved counter copies while they stay in L1 (hist.h's with_copies); one for huge
@@ -147,7 +182,9 @@ void histogram(const T* data, size_t n, const T* lower, size_t nbins, T upper, d
     const size_t s = slots.acquire();
     uint32_t* scratch = slots.scratch.data() + s * copies * stride;
     std::fill(scratch, scratch + copies * stride, 0u);
-    hist(data + i0, len, bins, HistScratch{scratch, copies, stride});
+    const HistScratch into{scratch, copies, stride};
+    if (valid != nullptr) hist_valid(data + i0, len, bins, into, Valid{valid, i0});
+    else hist(data + i0, len, bins, into);
     uint64_t* totals = slots.totals.data() + s * nbins;
     for (size_t c = 0; c < copies; ++c)
       for (size_t b = 0; b < nbins; ++b) totals[b] += scratch[c * stride + b];
@@ -182,15 +219,18 @@ void histogram_weighted(const T* data, const W* w, size_t n, const T* lower, siz
 }
 
 template <class T>
-MinMax<T> min_max(const T* data, size_t n, const Exec& ex) {
+MinMax<T> min_max(const T* data, size_t n, const Exec& ex, const uint8_t* valid) {
   const Exec e = sized_for(ex, n * sizeof(T));
   const auto minmax = kernels<T>().minmax;
+  const auto minmax_valid = kernels<T>().minmax_valid;
   const size_t per = tile_elements(n, sizeof(T), e.threads);
   MinMax<T> r = MinMax<T>::none();
   std::vector<MinMax<T>> parts(ceil_div(n, per), r);
   parallel_for(parts.size(), e, [&](size_t t) {
     const size_t i0 = t * per;
-    minmax(data + i0, std::min(n - i0, per), parts[t].lo, parts[t].hi);
+    const size_t len = std::min(n - i0, per);
+    if (valid != nullptr) minmax_valid(data + i0, len, parts[t].lo, parts[t].hi, Valid{valid, i0});
+    else minmax(data + i0, len, parts[t].lo, parts[t].hi);
   });
   for (const MinMax<T>& p : parts) {
     r.lo = p.lo < r.lo ? p.lo : r.lo;
@@ -204,10 +244,11 @@ MinMax<T> min_max(const T* data, size_t n, const Exec& ex) {
 }
 
 #define CK_INSTANTIATE_COUNT(T)                                                                         \
-  template uint64_t count_in_range<T>(const T*, size_t, T, T, const Exec&);                              \
-  template void count_by_row<T>(const T*, size_t, size_t, T, T, uint32_t*, const Exec&);                 \
-  template void histogram<T>(const T*, size_t, const T*, size_t, T, double*, const Exec&, BinGuess); \
-  template MinMax<T> min_max<T>(const T*, size_t, const Exec&);                                         \
+  template uint64_t count_in_range<T>(const T*, size_t, T, T, const Exec&, const uint8_t*);                  \
+  template void count_by_row<T>(const T*, size_t, size_t, T, T, uint32_t*, const Exec&, const uint8_t*);     \
+  template void count_by_column<T>(const T*, size_t, size_t, T, T, uint32_t*, const Exec&, const uint8_t*);  \
+  template void histogram<T>(const T*, size_t, const T*, size_t, T, double*, const Exec&, BinGuess, const uint8_t*); \
+  template MinMax<T> min_max<T>(const T*, size_t, const Exec&, const uint8_t*);                              \
   template void histogram_weighted<T, double>(const T*, const double*, size_t, const T*, size_t, T, double*, size_t, \
                                               const Exec&, BinGuess);                                    \
   template void histogram_weighted<T, float>(const T*, const float*, size_t, const T*, size_t, T, double*, size_t, \

@@ -10,11 +10,22 @@ namespace ck {
 // Range counts over one element type. Bounds arrive already converted to the element
 // domain as an inclusive interval [lo, hi] (the TS layer turns exclusive and fractional
 // bounds into it once), so every kernel is a pair of ordered compares: NaN never counts.
+//
+// `valid`, where given, is an Arrow validity bitmap over the n (or rows x cols) elements:
+// element i is present iff bit i % 8 of valid[i / 8] is set, and an absent element never
+// counts (nor enters a histogram or a min/max), as NaN never does. It holds at least
+// ceil(n / 8) bytes.
 template <class T>
-uint64_t count_in_range(const T* data, size_t n, T lo, T hi, const Exec& ex);
+uint64_t count_in_range(const T* data, size_t n, T lo, T hi, const Exec& ex, const uint8_t* valid = nullptr);
 
 template <class T>
-void count_by_row(const T* data, size_t rows, size_t cols, T lo, T hi, uint32_t* out, const Exec& ex);
+void count_by_row(const T* data, size_t rows, size_t cols, T lo, T hi, uint32_t* out, const Exec& ex,
+                  const uint8_t* valid = nullptr);
+
+// out[c] = the in-range count of column c (numpy's count_nonzero(..., axis=0)); out has cols entries.
+template <class T>
+void count_by_column(const T* data, size_t rows, size_t cols, T lo, T hi, uint32_t* out, const Exec& ex,
+                     const uint8_t* valid = nullptr);
 
 // Uniform-edges bin guess: bin = trunc(clamp((x - first) * scale, 0, nbins - 1)), then
 // corrected by one step against the thresholds. The TS layer (src/histogram-guess.ts)
@@ -33,7 +44,7 @@ struct BinGuess {
 // `out` has nbins entries and is overwritten.
 template <class T>
 void histogram(const T* data, size_t n, const T* lower, size_t nbins, T upper, double* out, const Exec& ex,
-               BinGuess guess = {});
+               BinGuess guess = {}, const uint8_t* valid = nullptr);
 
 // Weighted histogram: out[b] is the float64 sum of w[i] over the data[i] in bin b (bins as
 // for histogram). The elements go in fixed tiles of `tile` elements, chosen by the caller
@@ -57,6 +68,6 @@ struct MinMax {
   }
 };
 template <class T>
-MinMax<T> min_max(const T* data, size_t n, const Exec& ex);
+MinMax<T> min_max(const T* data, size_t n, const Exec& ex, const uint8_t* valid = nullptr);
 
 }  // namespace ck

@@ -67,6 +67,15 @@ struct HistScratch {
   size_t stride;  // >= nbins + 1
 };
 
+// An Arrow validity bitmap as one tile sees it: the tile's element i is present iff bit
+// first + i of `bits` is set (bit k is bit k % 8 of byte k / 8). Absent elements never
+// count, as NaN never does. The kernels taking one are separate instantiations, so the
+// calls without a bitmap keep their loops unchanged.
+struct Valid {
+  const uint8_t* bits;
+  size_t first;
+};
+
 template <class T>
 struct CountKernels {
   // How many of p[0..n) satisfy lo <= x <= hi (ordered: NaN never counts).
@@ -81,6 +90,14 @@ struct CountKernels {
   // a dump for values outside the bins.
   void (*hist_w64)(const T* p, const double* w, size_t n, const Bins<T>& bins, double* sums);
   void (*hist_w32)(const T* p, const float* w, size_t n, const Bins<T>& bins, double* sums);
+  // Adds the in-range count of each column of a rows x cols row-major block to totals[c].
+  void (*columns)(const T* p, size_t rows, size_t cols, T lo, T hi, uint64_t* totals);
+  // The same four counts and the fold, present elements only.
+  uint64_t (*count_valid)(const T* p, size_t n, T lo, T hi, Valid v);
+  void (*rows_valid)(const T* p, size_t rows, size_t cols, T lo, T hi, uint32_t* out, Valid v);
+  void (*columns_valid)(const T* p, size_t rows, size_t cols, T lo, T hi, uint64_t* totals, Valid v);
+  void (*hist_valid)(const T* p, size_t n, const Bins<T>& bins, const HistScratch& s, Valid v);
+  void (*minmax_valid)(const T* p, size_t n, T& lo, T& hi, Valid v);
 };
 
 // The weighted histogram kernel of `k` for weights of type W (double or float).

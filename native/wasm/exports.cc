@@ -116,33 +116,47 @@ void ck_gemm_batch(uint32_t elem, uint32_t batch, uint32_t m, uint32_t n, uint32
 }
 
 // bounds: [lo, hi] as two elements of the data's type, inclusive.
-CK_EXPORT(ck_count) double ck_count(uint32_t elem, const void* data, size_t n, const void* bounds) {
+// bounds: [lo, hi] as two elements of the data's type, inclusive. valid: a validity
+// bitmap over data[0..n) (count.h), or null for none; so for every export below.
+CK_EXPORT(ck_count) double ck_count(uint32_t elem, const void* data, size_t n, const void* bounds, const uint8_t* valid) {
   double total = 0;
   ck::visit(elem, [&](auto tag) {
     using T = decltype(tag);
     const T* lh = static_cast<const T*>(bounds);
-    total = static_cast<double>(ck::count_in_range(static_cast<const T*>(data), n, lh[0], lh[1], ck::kOneThread));
+    total = static_cast<double>(ck::count_in_range(static_cast<const T*>(data), n, lh[0], lh[1], ck::kOneThread, valid));
   });
   return total;
 }
 
 CK_EXPORT(ck_count_by_row)
-void ck_count_by_row(uint32_t elem, const void* data, size_t rows, size_t cols, const void* bounds, uint32_t* out) {
+void ck_count_by_row(uint32_t elem, const void* data, size_t rows, size_t cols, const void* bounds, uint32_t* out,
+                     const uint8_t* valid) {
   ck::visit(elem, [&](auto tag) {
     using T = decltype(tag);
     const T* lh = static_cast<const T*>(bounds);
-    ck::count_by_row(static_cast<const T*>(data), rows, cols, lh[0], lh[1], out, ck::kOneThread);
+    ck::count_by_row(static_cast<const T*>(data), rows, cols, lh[0], lh[1], out, ck::kOneThread, valid);
+  });
+}
+
+// out: cols column counts, overwritten.
+CK_EXPORT(ck_count_by_column)
+void ck_count_by_column(uint32_t elem, const void* data, size_t rows, size_t cols, const void* bounds, uint32_t* out,
+                        const uint8_t* valid) {
+  ck::visit(elem, [&](auto tag) {
+    using T = decltype(tag);
+    const T* lh = static_cast<const T*>(bounds);
+    ck::count_by_column(static_cast<const T*>(data), rows, cols, lh[0], lh[1], out, ck::kOneThread, valid);
   });
 }
 
 // Folds data[0..n) into out[0] (least) and out[1] (greatest), two elements of the data's
 // type that the caller set (to the running values, or MinMax::none() to start).
 CK_EXPORT(ck_min_max)
-void ck_min_max(uint32_t elem, const void* data, size_t n, void* out) {
+void ck_min_max(uint32_t elem, const void* data, size_t n, void* out, const uint8_t* valid) {
   ck::visit(elem, [&](auto tag) {
     using T = decltype(tag);
     T* lh = static_cast<T*>(out);
-    const ck::MinMax<T> r = ck::min_max(static_cast<const T*>(data), n, ck::kOneThread);
+    const ck::MinMax<T> r = ck::min_max(static_cast<const T*>(data), n, ck::kOneThread, valid);
     lh[0] = r.lo < lh[0] ? r.lo : lh[0];
     lh[1] = r.hi > lh[1] ? r.hi : lh[1];
   });
@@ -151,11 +165,12 @@ void ck_min_max(uint32_t elem, const void* data, size_t n, void* out) {
 // lower: nbins thresholds and then the inclusive upper bound, all of the data's type.
 CK_EXPORT(ck_histogram)
 void ck_histogram(uint32_t elem, const void* data, size_t n, const void* lower, size_t nbins, double* out, double first,
-                  double scale) {
+                  double scale, const uint8_t* valid) {
   ck::visit(elem, [&](auto tag) {
     using T = decltype(tag);
     const T* l = static_cast<const T*>(lower);
-    ck::histogram(static_cast<const T*>(data), n, l, nbins, l[nbins], out, ck::kOneThread, ck::BinGuess{first, scale});
+    ck::histogram(static_cast<const T*>(data), n, l, nbins, l[nbins], out, ck::kOneThread, ck::BinGuess{first, scale},
+                  valid);
   });
 }
 

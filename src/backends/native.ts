@@ -11,12 +11,15 @@ export interface Addon {
   gemmBatch(async: boolean, id: number, threads: number, a: unknown, b: unknown, c: unknown, batch: number, m: number, n: number,
     k: number, transA: boolean, transB: boolean, lda: number, ldb: number, ldc: number, strideA: number, strideB: number,
     strideC: number, alpha: number, beta: number): unknown;
-  count(async: boolean, id: number, threads: number, data: unknown, lo: number | bigint, hi: number | bigint): unknown;
+  // `valid`: a validity bitmap over the data (src/valid.ts), or undefined for none.
+  count(async: boolean, id: number, threads: number, data: unknown, lo: number | bigint, hi: number | bigint, valid?: Uint8Array): unknown;
   countByRow(async: boolean, id: number, threads: number, data: unknown, rows: number, cols: number,
-    lo: number | bigint, hi: number | bigint, out: Uint32Array): unknown;
+    lo: number | bigint, hi: number | bigint, out: Uint32Array, valid?: Uint8Array): unknown;
+  countByColumn(async: boolean, id: number, threads: number, data: unknown, rows: number, cols: number,
+    lo: number | bigint, hi: number | bigint, out: Uint32Array, valid?: Uint8Array): unknown;
   histogram(async: boolean, id: number, threads: number, data: unknown, lower: unknown, upper: number | bigint,
-    out: Float64Array, first: number, scale: number): unknown;
-  minMax(async: boolean, id: number, threads: number, data: unknown): unknown;
+    out: Float64Array, first: number, scale: number, valid?: Uint8Array): unknown;
+  minMax(async: boolean, id: number, threads: number, data: unknown, valid?: Uint8Array): unknown;
   gemv(async: boolean, id: number, threads: number, a: unknown, x: unknown, y: unknown, rows: number, cols: number,
     trans: boolean): unknown;
   histogramWeighted(async: boolean, id: number, threads: number, data: unknown, lower: unknown, upper: number | bigint,

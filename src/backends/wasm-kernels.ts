@@ -12,7 +12,10 @@ import { codes, rangeError, runtimeError } from '../errors';
 import type { GemmJob } from '../kernels/gemm';
 import type { GemmBatchJob } from '../kernels/gemm-batch';
 import type { GemvJob } from '../kernels/gemv';
-import { minMaxResult, type CountByRowJob, type CountJob, type HistogramJob, type MinMaxJob, type WeightedHistogramJob } from '../kernels/count';
+import {
+  minMaxResult, type CountByColumnJob, type CountByRowJob, type CountJob, type HistogramJob, type MinMaxJob, type WeightedHistogramJob,
+} from '../kernels/count';
+import { copyBits } from '../kernels/valid-bits';
 import type { AnyKernel, JsKernel } from '../kernels/kernel';
 import type { MinMax, NumericArray } from '../types';
 import { ctorOf, typedArrayKind } from '../validate';
@@ -346,23 +349,30 @@ export function wasmWorkerKernel(kernelName: string, job: object, engine: WasmEn
     return 2 * g.m * g.n * g.k >= WORKERS_MIN_FLOPS ? wasmGemmForWorkers(engine, fn, threads) : undefined;
   }
   if (kernelName === 'count') {
-    const { data } = job as CountJob;
+    const { data, valid } = job as CountJob;
+    if (valid !== undefined) return undefined; // a bitmap's slices are staged on the calling thread
     const shared = typeof SharedArrayBuffer !== 'undefined' && data.buffer instanceof SharedArrayBuffer;
     return threads > 1 && shared && data.byteLength >= WORKERS_MIN_COUNT_BYTES ? countForWorkers : undefined;
   }
   return undefined;
 }
 
-/** A staging buffer for stretches of one array, and the slice bookkeeping counts share. */
+/**
+ * A staging buffer for stretches of one array, and the slice bookkeeping counts share;
+ * with a validity bitmap, a second staging buffer for the slice's bits (0 without).
+ */
 interface Stream {
   buf: Buffers;
   data: NumericArray;
   elem: number;
   stage: number;
   perSlice: number; // elements
+  valid?: Uint8Array;
+  validStage: number;
 }
 
-function stream(engine: WasmEngine, fn: string, data: NumericArray, unit: number, extra: (buf: Buffers) => void): Stream {
+function stream(engine: WasmEngine, fn: string, data: NumericArray, unit: number, extra: (buf: Buffers) => void,
+  valid?: Uint8Array): Stream {
   const buf = new Buffers(engine, fn);
   try {
     const es = data.BYTES_PER_ELEMENT;
@@ -370,8 +380,9 @@ function stream(engine: WasmEngine, fn: string, data: NumericArray, unit: number
     const perSlice = Math.min(Math.max(1, data.length), units * unit);
     if (perSlice * es > WASM_MEMORY_BYTES / 2) throw tooLarge(fn, `cannot stage a row of ${unit} elements`);
     const stage = buf.alloc(perSlice * es);
+    const validStage = valid === undefined ? 0 : buf.alloc(Math.ceil(perSlice / 8));
     extra(buf);
-    return { buf, data, elem: elemCode(data), stage, perSlice };
+    return { buf, data, elem: elemCode(data), stage, perSlice, valid, validStage };
   } catch (err) {
     buf.free();
     throw err;
@@ -382,7 +393,15 @@ function stream(engine: WasmEngine, fn: string, data: NumericArray, unit: number
 function stageSlice(s: Stream, t: number, total: number): [number, number] {
   const i0 = t * s.perSlice, len = Math.min(s.perSlice, total - i0);
   s.buf.copyIn(s.stage, s.data, i0, 1, len, len);
+  stageValid(s, i0, len);
   return [i0, len];
+}
+
+/** Copies the bits of elements [i0, i0 + len) into the stream's bitmap stage (bit 0 = element i0); its pointer, 0 for none. */
+function stageValid(s: Stream, i0: number, len: number): number {
+  if (s.valid === undefined) return 0;
+  copyBits(s.buf.bytes(s.validStage, Math.ceil(len / 8)), s.valid, i0, len);
+  return s.validStage;
 }
 
 /** The inclusive bounds [lo, hi] of a count, in the data's type, in the engine's memory. */
@@ -400,45 +419,57 @@ interface CountState extends Stream {
 const countWasm: WasmKernel<CountJob, CountState, number> = {
   start(engine, job, fn) {
     let bounds = 0;
-    const s = stream(engine, fn, job.data, 1, (buf) => (bounds = boundsIn(buf, job)));
+    const s = stream(engine, fn, job.data, 1, (buf) => (bounds = boundsIn(buf, job)), job.valid);
     return { ...s, bounds, total: 0 };
   },
   slices: (s) => Math.ceil(s.data.length / s.perSlice),
   run(s, t) {
     const [, len] = stageSlice(s, t, s.data.length);
-    s.total += s.buf.engine.exports.ck_count(s.elem, s.stage, len, s.bounds);
+    s.total += s.buf.engine.exports.ck_count(s.elem, s.stage, len, s.bounds, s.validStage);
   },
   finish: (s) => s.total,
   dispose: (s) => s.buf.free(),
 };
 
-interface ByRowState extends Stream {
+interface ByAxisState extends Stream {
   job: CountByRowJob;
   bounds: number;
   out: number;
 }
 
-const countByRowWasm: WasmKernel<CountByRowJob, ByRowState, void> = {
-  start(engine, job, fn) {
-    const cols = Math.max(1, job.cols);
-    let bounds = 0, out = 0;
-    const s = stream(engine, fn, job.data, cols, (buf) => (bounds = boundsIn(buf, job)));
-    const rowsPerSlice = Math.max(1, Math.floor(s.perSlice / cols));
-    out = s.buf.alloc(rowsPerSlice * 4);
-    return { ...s, perSlice: rowsPerSlice * cols, job, bounds, out };
-  },
-  slices: (s) => Math.ceil(s.job.rows / (s.perSlice / Math.max(1, s.job.cols))),
-  run(s, t) {
-    const { job, buf } = s;
-    const rowsPer = s.perSlice / Math.max(1, job.cols);
-    const r0 = t * rowsPer, rows = Math.min(rowsPer, job.rows - r0);
-    buf.copyIn(s.stage, job.data, r0 * job.cols, 1, rows * job.cols, rows * job.cols);
-    buf.engine.exports.ck_count_by_row(s.elem, s.stage, rows, job.cols, s.bounds, s.out);
-    job.out.set(new Uint32Array(buf.engine.memory.buffer, s.out, rows), r0);
-  },
-  finish: () => undefined,
-  dispose: (s) => s.buf.free(),
-};
+/** Slices of whole rows; `column` adds each slice's column counts up, else the slice's rows are copied out. */
+function countByAxisWasm(column: boolean): WasmKernel<CountByRowJob | CountByColumnJob, ByAxisState, void> {
+  return {
+    start(engine, job, fn) {
+      const cols = Math.max(1, job.cols);
+      let bounds = 0, out = 0;
+      const s = stream(engine, fn, job.data, cols, (buf) => (bounds = boundsIn(buf, job)), job.valid);
+      const rowsPerSlice = Math.max(1, Math.floor(s.perSlice / cols));
+      out = s.buf.alloc((column ? job.cols : rowsPerSlice) * 4);
+      if (column) job.out.fill(0);
+      return { ...s, perSlice: rowsPerSlice * cols, job, bounds, out };
+    },
+    slices: (s) => Math.ceil(s.job.rows / (s.perSlice / Math.max(1, s.job.cols))),
+    run(s, t) {
+      const { job, buf } = s;
+      const rowsPer = s.perSlice / Math.max(1, job.cols);
+      const r0 = t * rowsPer, rows = Math.min(rowsPer, job.rows - r0);
+      buf.copyIn(s.stage, job.data, r0 * job.cols, 1, rows * job.cols, rows * job.cols);
+      const valid = stageValid(s, r0 * job.cols, rows * job.cols);
+      const x = buf.engine.exports;
+      if (!column) {
+        x.ck_count_by_row(s.elem, s.stage, rows, job.cols, s.bounds, s.out, valid);
+        job.out.set(new Uint32Array(buf.engine.memory.buffer, s.out, rows), r0);
+        return;
+      }
+      x.ck_count_by_column(s.elem, s.stage, rows, job.cols, s.bounds, s.out, valid);
+      const part = new Uint32Array(buf.engine.memory.buffer, s.out, job.cols);
+      for (let c = 0; c < job.cols; c++) job.out[c] += part[c];
+    },
+    finish: () => undefined,
+    dispose: (s) => s.buf.free(),
+  };
+}
 
 interface HistogramState extends Stream {
   job: HistogramJob;
@@ -455,7 +486,7 @@ const histogramWasm: WasmKernel<HistogramJob, HistogramState, void> = {
       buf.write(lower, job.lower, job.lower as ArrayLike<number | bigint>);
       buf.write(lower + nbins * job.lower.BYTES_PER_ELEMENT, job.lower, [job.upper]);
       out = buf.alloc(nbins * 8);
-    });
+    }, job.valid);
     job.out.fill(0);
     return { ...s, job, lower, out };
   },
@@ -464,7 +495,7 @@ const histogramWasm: WasmKernel<HistogramJob, HistogramState, void> = {
     const { job, buf } = s;
     const nbins = job.lower.length;
     const [, len] = stageSlice(s, t, job.data.length);
-    buf.engine.exports.ck_histogram(s.elem, s.stage, len, s.lower, nbins, s.out, job.first, job.scale);
+    buf.engine.exports.ck_histogram(s.elem, s.stage, len, s.lower, nbins, s.out, job.first, job.scale, s.validStage);
     // Counts below 2^53 add exactly, so the slices' sum is the whole histogram.
     const part = new Float64Array(buf.engine.memory.buffer, s.out, nbins);
     for (let b = 0; b < nbins; b++) job.out[b] += part[b];
@@ -544,13 +575,13 @@ const minMaxWasm: WasmKernel<MinMaxJob, MinMaxState, MinMax> = {
     const s = stream(engine, fn, job.data, 1, (buf) => {
       out = buf.alloc(16);
       buf.write(out, job.data, noneOf(job.data));
-    });
+    }, job.valid);
     return { ...s, out };
   },
   slices: (s) => Math.ceil(s.data.length / s.perSlice),
   run(s, t) {
     const [, len] = stageSlice(s, t, s.data.length);
-    s.buf.engine.exports.ck_min_max(s.elem, s.stage, len, s.out);
+    s.buf.engine.exports.ck_min_max(s.elem, s.stage, len, s.out, s.validStage);
   },
   finish(s) {
     const Ctor = ctorOf(s.data) as unknown as new (b: ArrayBufferLike, o: number, n: number) => ArrayLike<number | bigint>;
@@ -610,7 +641,8 @@ const gemvWasm: WasmKernel<GemvJob, GemvState, void> = {
 };
 
 const WASM_TWINS: Record<string, WasmKernel<any, any, unknown>> = {
-  gemm: gemmWasm, gemmBatch: gemmBatchWasm, count: countWasm, countByRow: countByRowWasm, histogram: histogramWasm, minMax: minMaxWasm,
+  gemm: gemmWasm, gemmBatch: gemmBatchWasm, count: countWasm, countByRow: countByAxisWasm(false), histogram: histogramWasm, minMax: minMaxWasm,
+  countByColumn: countByAxisWasm(true),
   gemv: gemvWasm,
   weightedHistogram: weightedHistogramWasm,
 };

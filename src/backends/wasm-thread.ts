@@ -44,7 +44,7 @@ export const wasmThreadKernels: Record<string, AnyKernel> = {
         const i0 = t * c.perSlice, len = Math.min(c.perSlice, c.data.length - i0);
         new Uint8Array(setup.memory.buffer, setup.stage, len * es)
           .set(new Uint8Array(c.data.buffer, c.data.byteOffset + i0 * es, len * es));
-        total += x.ck_count(c.elem, setup.stage, len, setup.bounds);
+        total += x.ck_count(c.elem, setup.stage, len, setup.bounds, 0); // no bitmap: wasmWorkerKernel keeps those on the calling thread
       }
       return total;
     },

@@ -36,11 +36,14 @@ export interface WasmExports {
   ck_gemm_batch(elem: number, batch: number, m: number, n: number, k: number, transA: number, transB: number, a: number,
     lda: number, strideA: number, b: number, ldb: number, strideB: number, c: number, ldc: number, strideC: number,
     alpha: number, beta: number): void;
-  ck_count(elem: number, data: number, n: number, bounds: number): number;
-  ck_count_by_row(elem: number, data: number, rows: number, cols: number, bounds: number, out: number): void;
-  ck_min_max(elem: number, data: number, n: number, out: number): void;
+  // valid: a validity bitmap over the data in the module's memory, or 0 for none.
+  ck_count(elem: number, data: number, n: number, bounds: number, valid: number): number;
+  ck_count_by_row(elem: number, data: number, rows: number, cols: number, bounds: number, out: number, valid: number): void;
+  ck_count_by_column(elem: number, data: number, rows: number, cols: number, bounds: number, out: number, valid: number): void;
+  ck_min_max(elem: number, data: number, n: number, out: number, valid: number): void;
+  ck_histogram(elem: number, data: number, n: number, lower: number, nbins: number, out: number, first: number, scale: number,
+    valid: number): void;
   ck_gemv(elem: number, trans: number, rows: number, cols: number, a: number, x: number, y: number): void;
-  ck_histogram(elem: number, data: number, n: number, lower: number, nbins: number, out: number, first: number, scale: number): void;
   ck_histogram_weighted(elem: number, data: number, n: number, lower: number, nbins: number, out: number, first: number, scale: number,
     weights: number, weightsF32: number): void;
   // wasm-ld's thread set-up (scripts/build-wasm.sh exports them).

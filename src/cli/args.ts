@@ -49,8 +49,9 @@ Commands:
 Kernels (default: all):
   matmul                C = A·B, n×n; sizes are n (default 64,128,256,512,1024,2048)
   count                 countInRangeByRow on int32 rows of 5, 4 <= x <= 8 (the README's
-                        tutorial; default 1M elements) and countInRange on floats
-                        (default 32M elements); sizes are elements
+                        tutorial; default 1M elements), countInRange on floats
+                        (default 32M elements) and countInRangeByColumn on rows of 16
+                        floats (default 32M elements); sizes are elements
   histogram             64 equal bins over floats; sizes are elements (default 4M)
   matvec                y = A·x, n×n, GB/s of A read; sizes are n (default 1024,4096,8192)
   gemmBatch             a stack of 8×8 products (gemmBatch); sizes are products

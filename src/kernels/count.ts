@@ -1,12 +1,17 @@
 import type { FloatArray, MinMax, NumericArray } from '../types';
 import { guessBin } from '../histogram-guess';
+import { present } from './valid-bits';
 import type { JsKernel } from './kernel';
 
-/** Bounds are inclusive and already in the element domain (see ../bounds.ts). */
+/**
+ * Bounds are inclusive and already in the element domain (see ../bounds.ts). `valid`: the
+ * checked validity bitmap (../valid.ts) when the call was given one.
+ */
 export interface CountJob {
   data: NumericArray;
   lo: number | bigint;
   hi: number | bigint;
+  valid?: Uint8Array;
 }
 export interface CountByRowJob extends CountJob {
   rows: number;
@@ -24,6 +29,7 @@ export interface HistogramJob {
   out: Float64Array;
   first: number;
   scale: number;
+  valid?: Uint8Array;
 }
 
 const ELEMENTS_PER_TILE = 1 << 16;
@@ -43,14 +49,27 @@ function countSpan(d: Elems, i0: number, i1: number, lo: number | bigint, hi: nu
   return c;
 }
 
+/** countSpan over the present elements; a loop of its own, so the one without a bitmap stays as it was. */
+function countSpanValid(d: Elems, i0: number, i1: number, lo: number | bigint, hi: number | bigint, valid: Uint8Array): number {
+  let c = 0;
+  for (let i = i0; i < i1; i++) {
+    const x = d[i];
+    if (x >= lo && x <= hi && present(valid, i)) c++;
+  }
+  return c;
+}
+
+const countOf = (job: CountJob, i0: number, i1: number) =>
+  job.valid === undefined ? countSpan(job.data as Elems, i0, i1, job.lo, job.hi)
+    : countSpanValid(job.data as Elems, i0, i1, job.lo, job.hi, job.valid);
+
 const chunks = (n: number) => Math.ceil(n / ELEMENTS_PER_TILE);
 
 export const countKernel: JsKernel<CountJob, number, number> = {
   name: 'count',
   outputs: [],
   tiles: (job) => chunks(job.data.length),
-  run: (job, t0, t1) =>
-    countSpan(job.data as Elems, t0 * ELEMENTS_PER_TILE, Math.min(job.data.length, t1 * ELEMENTS_PER_TILE), job.lo, job.hi),
+  run: (job, t0, t1) => countOf(job, t0 * ELEMENTS_PER_TILE, Math.min(job.data.length, t1 * ELEMENTS_PER_TILE)),
   merge: (_job, parts) => parts.reduce((s, p) => s + p, 0),
   work: (job) => NS_PER_ELEMENT * job.data.length,
 };
@@ -64,11 +83,40 @@ export const countByRowKernel: JsKernel<CountByRowJob, void, void> = {
   tiles: (job) => Math.ceil(job.rows / rowsPerTile(job)),
   run(job, t0, t1) {
     const per = rowsPerTile(job);
-    const { data, cols, lo, hi, out } = job;
-    for (let r = t0 * per, end = Math.min(job.rows, t1 * per); r < end; r++)
-      out[r] = countSpan(data as Elems, r * cols, r * cols + cols, lo, hi);
+    const { cols, out } = job;
+    for (let r = t0 * per, end = Math.min(job.rows, t1 * per); r < end; r++) out[r] = countOf(job, r * cols, r * cols + cols);
   },
   merge() {},
+  work: (job) => NS_PER_ELEMENT * job.rows * job.cols,
+};
+
+/** Per column: out has cols entries. */
+export type CountByColumnJob = CountByRowJob;
+
+/**
+ * Tiles are blocks of whole rows; each returns its column counts, and merge adds them up in
+ * tile order on the calling thread.
+ */
+export const countByColumnKernel: JsKernel<CountByColumnJob, Float64Array, void> = {
+  name: 'countByColumn',
+  outputs: [], // merge() fills out on the calling thread
+  tiles: (job) => Math.ceil(job.rows / rowsPerTile(job)),
+  run(job, t0, t1) {
+    const per = rowsPerTile(job);
+    const { cols, lo, hi, valid } = job, d = job.data as Elems;
+    const counts = new Float64Array(cols);
+    for (let r = t0 * per, end = Math.min(job.rows, t1 * per); r < end; r++) {
+      for (let c = 0, i = r * cols; c < cols; c++, i++) {
+        const x = d[i];
+        if (x >= lo && x <= hi && (valid === undefined || present(valid, i))) counts[c]++;
+      }
+    }
+    return counts;
+  },
+  merge(job, parts) {
+    job.out.fill(0);
+    for (const part of parts) for (let c = 0; c < part.length; c++) job.out[c] += part[c];
+  },
   work: (job) => NS_PER_ELEMENT * job.rows * job.cols,
 };
 
@@ -104,10 +152,10 @@ export const histogramKernel: JsKernel<HistogramJob, Float64Array, void> = {
   tiles: (job) => chunks(job.data.length),
   run(job, t0, t1) {
     const counts = new Float64Array(job.lower.length);
-    const d = job.data as Elems, bin = binFinder(job);
+    const d = job.data as Elems, bin = binFinder(job), valid = job.valid;
     for (let i = t0 * ELEMENTS_PER_TILE, end = Math.min(d.length, t1 * ELEMENTS_PER_TILE); i < end; i++) {
       const b = bin(d[i]);
-      if (b >= 0) counts[b]++;
+      if (b >= 0 && (valid === undefined || present(valid, i))) counts[b]++;
     }
     return counts;
   },
@@ -162,6 +210,7 @@ export const weightedHistogramKernel: JsKernel<WeightedHistogramJob, Float64Arra
 
 export interface MinMaxJob {
   data: NumericArray;
+  valid?: Uint8Array;
 }
 /** A tile's least and greatest non-NaN element; lo > hi (the identities) when it has none. */
 export type MinMaxPart = [lo: number | bigint, hi: number | bigint];
@@ -178,7 +227,18 @@ export const minMaxKernel: JsKernel<MinMaxJob, MinMaxPart, MinMax> = {
   outputs: [],
   tiles: (job) => chunks(job.data.length),
   run(job, t0, t1) {
-    const d = job.data as Elems, i0 = t0 * ELEMENTS_PER_TILE, end = Math.min(d.length, t1 * ELEMENTS_PER_TILE);
+    const d = job.data as Elems, i0 = t0 * ELEMENTS_PER_TILE, end = Math.min(d.length, t1 * ELEMENTS_PER_TILE), valid = job.valid;
+    if (valid !== undefined) {
+      // The infinities compare with bigints too: a tile with no present element stays at lo > hi.
+      let lo: number | bigint = Infinity, hi: number | bigint = -Infinity;
+      for (let i = i0; i < end; i++) {
+        if (!present(valid, i)) continue;
+        const x = d[i];
+        if (x < lo) lo = x;
+        if (x > hi) hi = x;
+      }
+      return [lo, hi];
+    }
     // Bigint arrays hold no NaN and no infinities: their own first element starts the fold.
     let lo = typeof d[i0] === 'bigint' ? d[i0] : Infinity, hi = typeof d[i0] === 'bigint' ? d[i0] : -Infinity;
     for (let i = i0; i < end; i++) {

@@ -3,8 +3,9 @@ import type { AnyKernel } from './kernel';
 import { gemmKernel } from './gemm';
 import { gemmBatchKernel } from './gemm-batch';
 import { gemvKernel } from './gemv';
-import { countByRowKernel, countKernel, histogramKernel, minMaxKernel, weightedHistogramKernel } from './count';
+import { countByColumnKernel, countByRowKernel, countKernel, histogramKernel, minMaxKernel, weightedHistogramKernel } from './count';
 
 export const kernels: Record<string, AnyKernel> = Object.fromEntries(
-  [gemmKernel, gemmBatchKernel, countKernel, countByRowKernel, histogramKernel, minMaxKernel, weightedHistogramKernel, gemvKernel].map((k) => [k.name, k]),
+  [gemmKernel, gemmBatchKernel, countKernel, countByRowKernel, histogramKernel, minMaxKernel, countByColumnKernel, weightedHistogramKernel,
+    gemvKernel].map((k) => [k.name, k]),
 );

@@ -387,6 +387,128 @@ void test_minmax(const CountKernels<T>& k, const char* isa, Rng& rng) {
   }
 }
 
+// A validity bitmap of n + 16 bits (so that a test can start at bit first < 16): every bit
+// set, none, a random half, or a sparse few, by `mode`.
+std::vector<uint8_t> random_bitmap(Rng& rng, size_t n, int mode) {
+  std::vector<uint8_t> v((n + 16 + 7) / 8);
+  for (auto& b : v) {
+    const uint8_t r = static_cast<uint8_t>(rng.next());
+    b = mode == 0 ? 0xff : mode == 1 ? 0 : mode == 2 ? r : static_cast<uint8_t>(r & (rng.next() >> 7) & (rng.next() >> 13));
+  }
+  return v;
+}
+
+bool bit(const std::vector<uint8_t>& v, size_t k) { return (v[k / 8] >> (k % 8)) & 1; }
+
+template <class T>
+void ref_columns(const T* p, size_t rows, size_t cols, T lo, T hi, const uint8_t* valid, size_t first, std::vector<uint64_t>& c) {
+  c.assign(cols, 0);
+  for (size_t r = 0; r < rows; ++r)
+    for (size_t j = 0; j < cols; ++j) {
+      const size_t k = first + r * cols + j;
+      c[j] += in(p[r * cols + j], lo, hi) && (valid == nullptr || ((valid[k / 8] >> (k % 8)) & 1));
+    }
+}
+
+// Per-column counts with and without a bitmap: widths around every vector width and the
+// four-vector blocks, rows past the 8-bit counters' 255-row flush.
+template <class T>
+void test_columns(const CountKernels<T>& k, const char* isa, Rng& rng) {
+  const auto pool = value_pool<T>(rng);
+  for (size_t cols : {1, 2, 3, 4, 5, 7, 8, 9, 15, 16, 17, 31, 32, 33, 63, 64, 65, 100, 128, 129, 257, 300}) {
+    for (size_t rows : {size_t(0), size_t(1), size_t(3), size_t(254), size_t(255), size_t(256), size_t(600)}) {
+      const auto data = random_data(rng, rows * cols + 2, pool, rows % 2 == 1);
+      const size_t off = rng.below(3);
+      T lo, hi;
+      random_range(rng, pool, lo, hi);
+      if (rows == 600) lo = std::numeric_limits<T>::lowest(), hi = std::numeric_limits<T>::max();
+      std::vector<uint64_t> want, got(cols + 1, 0);
+      got[cols] = 77;  // past the end: untouched
+      ref_columns(data.data() + off, rows, cols, lo, hi, static_cast<const uint8_t*>(nullptr), 0, want);
+      k.columns(data.data() + off, rows, cols, lo, hi, got.data());
+      CHECK(std::equal(want.begin(), want.end(), got.begin()) && got[cols] == 77, "%s columns<%s> %zux%zu", isa, type_name<T>(), rows, cols);
+      const auto valid = random_bitmap(rng, rows * cols, static_cast<int>(rng.below(4)));
+      const size_t first = rng.below(16);
+      ref_columns(data.data() + off, rows, cols, lo, hi, valid.data(), first, want);
+      std::fill(got.begin(), got.end(), 0);
+      got[cols] = 77;
+      k.columns_valid(data.data() + off, rows, cols, lo, hi, got.data(), Valid{valid.data(), first});
+      CHECK(std::equal(want.begin(), want.end(), got.begin()) && got[cols] == 77, "%s columns_valid<%s> %zux%zu first=%zu", isa,
+            type_name<T>(), rows, cols, first);
+    }
+  }
+  if constexpr (sizeof(T) == 1) {  // every element in range for many rows: the counters' worst case
+    std::vector<T> all(1000 * 64, T(5));
+    std::vector<uint64_t> got(64, 0);
+    k.columns(all.data(), 1000, 64, T(5), T(5), got.data());
+    CHECK(std::all_of(got.begin(), got.end(), [](uint64_t c) { return c == 1000; }), "%s columns<%s> all in range", isa, type_name<T>());
+  }
+}
+
+// The bitmap kernels against the plain ones on the present elements: counts, per-row
+// counts, histograms and the fold, at bit offsets 0..15 and lengths around the 64-bit words.
+template <class T>
+void test_valid(const CountKernels<T>& k, const char* isa, Rng& rng) {
+  const auto pool = value_pool<T>(rng);
+  for (size_t n : {0, 1, 7, 8, 9, 63, 64, 65, 127, 128, 129, 1000, 4099, 70001}) {
+    for (int mode = 0; mode < 4; ++mode) {
+      const auto data = random_data(rng, n + 3, pool, mode == 2);
+      const size_t off = rng.below(4);
+      const T* p = data.data() + off;
+      const auto valid = random_bitmap(rng, n, mode);
+      const size_t first = rng.below(16);
+      const Valid v{valid.data(), first};
+      T lo, hi;
+      random_range(rng, pool, lo, hi);
+      uint64_t want = 0;
+      MinMax<T> want_mm = MinMax<T>::none();
+      for (size_t i = 0; i < n; ++i) {
+        if (!bit(valid, first + i)) continue;
+        want += in(p[i], lo, hi);
+        if (p[i] < want_mm.lo) want_mm.lo = p[i];
+        if (p[i] > want_mm.hi) want_mm.hi = p[i];
+      }
+      CHECK(k.count_valid(p, n, lo, hi, v) == want, "%s count_valid<%s> n=%zu mode=%d first=%zu", isa, type_name<T>(), n, mode, first);
+      MinMax<T> got_mm = MinMax<T>::none();
+      k.minmax_valid(p, n, got_mm.lo, got_mm.hi, v);
+      CHECK(same_minmax(got_mm, want_mm), "%s minmax_valid<%s> n=%zu mode=%d", isa, type_name<T>(), n, mode);
+      for (size_t cols : {size_t(1), size_t(5), size_t(64), size_t(70), size_t(600)}) {
+        const size_t rows = n / cols;
+        std::vector<uint32_t> out(rows + 1, 0xdeadbeef);
+        k.rows_valid(p, rows, cols, lo, hi, out.data(), v);
+        bool ok = out[rows] == 0xdeadbeef;
+        for (size_t r = 0; r < rows && ok; ++r) {
+          uint32_t c = 0;
+          for (size_t j = 0; j < cols; ++j) c += in(p[r * cols + j], lo, hi) && bit(valid, first + r * cols + j);
+          ok = out[r] == c;
+        }
+        CHECK(ok, "%s rows_valid<%s> %zux%zu mode=%d first=%zu", isa, type_name<T>(), rows, cols, mode, first);
+      }
+      for (int uniform = 0; uniform < 2; ++uniform) {
+        std::vector<T> lower;
+        T upper;
+        BinGuess guess;
+        make_bins(rng, 16, uniform == 1, lower, upper, guess);
+        std::vector<double> lower_f64(lower.begin(), lower.end());
+        lower_f64.push_back(std::numeric_limits<double>::quiet_NaN());
+        const GuessFit fit = check_guess(lower.data(), lower.size(), upper, guess);
+        const Bins<T> bins{lower.data(), lower.size(), upper, fit == GuessFit::unusable ? BinGuess{} : guess, fit == GuessFit::exact,
+                           kExactInDouble<T> ? lower_f64.data() : nullptr, CellIndex{}};
+        const size_t stride = lower.size() + 1;
+        std::vector<uint32_t> counts(stride, 0);
+        k.hist_valid(p, n, bins, HistScratch{counts.data(), 1, stride}, v);
+        std::vector<T> kept;
+        for (size_t i = 0; i < n; ++i)
+          if (bit(valid, first + i)) kept.push_back(p[i]);
+        const auto want_h = ref_hist(kept.data(), kept.size(), lower, upper);
+        bool same = true;
+        for (size_t b = 0; b < lower.size(); ++b) same &= counts[b] == want_h[b];
+        CHECK(same, "%s hist_valid<%s> n=%zu mode=%d uniform=%d", isa, type_name<T>(), n, mode, uniform);
+      }
+    }
+  }
+}
+
 template <class T>
 void test_drivers(Rng& rng) {
   const auto pool = value_pool<T>(rng);
@@ -431,6 +553,43 @@ void test_drivers(Rng& rng) {
       CHECK(h == want_w, "driver histogram_weighted<%s> threads=%u guess=%d", type_name<T>(), threads, with_guess);
     }
   }
+  // Per column (16 wide, as the benchmark's matrix) and every driver with a bitmap.
+  const size_t wide = 16, tall = n / wide;
+  const auto valid = random_bitmap(rng, n, 2);
+  std::vector<uint64_t> want_cols, want_cols_valid;
+  ref_columns(data.data(), tall, wide, lo, hi, static_cast<const uint8_t*>(nullptr), 0, want_cols);
+  ref_columns(data.data(), tall, wide, lo, hi, valid.data(), 0, want_cols_valid);
+  uint64_t want_valid = 0;
+  std::vector<T> kept;
+  for (size_t i = 0; i < n; ++i)
+    if (bit(valid, i)) want_valid += in(data[i], lo, hi), kept.push_back(data[i]);
+  const auto want_hist_valid = ref_hist(kept.data(), kept.size(), lower, upper);
+  for (unsigned threads = 1; threads <= 3; ++threads) {
+    const Exec ex{threads, nullptr};
+    std::vector<uint32_t> cols_out(wide, 0xdeadbeef);
+    count_by_column(data.data(), tall, wide, lo, hi, cols_out.data(), ex);
+    CHECK(std::equal(want_cols.begin(), want_cols.end(), cols_out.begin()), "driver columns<%s> threads=%u", type_name<T>(), threads);
+    count_by_column(data.data(), tall, wide, lo, hi, cols_out.data(), ex, valid.data());
+    CHECK(std::equal(want_cols_valid.begin(), want_cols_valid.end(), cols_out.begin()), "driver columns valid<%s> threads=%u",
+          type_name<T>(), threads);
+    CHECK(count_in_range(data.data(), n, lo, hi, ex, valid.data()) == want_valid, "driver count valid<%s> threads=%u", type_name<T>(), threads);
+    std::vector<uint32_t> out(rows);
+    count_by_row(data.data(), rows, cols, lo, hi, out.data(), ex, valid.data());
+    bool ok = true;
+    for (size_t r = 0; r < rows && ok; ++r) {
+      uint32_t c = 0;
+      for (size_t j = 0; j < cols; ++j) c += in(data[r * cols + j], lo, hi) && bit(valid, r * cols + j);
+      ok = out[r] == c;
+    }
+    CHECK(ok, "driver rows valid<%s> threads=%u", type_name<T>(), threads);
+    std::vector<double> h(64);
+    histogram(data.data(), n, lower.data(), lower.size(), upper, h.data(), ex, guess, valid.data());
+    bool same = true;
+    for (size_t b = 0; b < 64; ++b) same &= h[b] == double(want_hist_valid[b]);
+    CHECK(same, "driver histogram valid<%s> threads=%u", type_name<T>(), threads);
+    CHECK(same_minmax(min_max(data.data(), n, ex, valid.data()), ref_minmax(kept.data(), kept.size())), "driver min_max valid<%s> threads=%u",
+          type_name<T>(), threads);
+  }
 }
 
 template <class T>
@@ -440,6 +599,8 @@ void test_table(const CountTable& t, Rng& rng) {
   test_rows<T>(k, t.isa, rng);
   test_hist<T>(k, t.isa, rng);
   test_minmax<T>(k, t.isa, rng);
+  test_columns<T>(k, t.isa, rng);
+  test_valid<T>(k, t.isa, rng);
 }
 
 template <class... Ts>

@@ -16,6 +16,8 @@ const rows: Promise<Uint32Array> = ck.countInRangeByRow({ data: new Uint8Array(6
 const h: Float64Array = ck.histogramSync(new Float32Array(4), [0, 0.5, 1]);
 const y: Promise<Float64Array> = ck.matvec(a, new Float64Array(2), { transpose: true, out: new Float64Array(2) });
 const ys: Float32Array = ck.matvecSync(ck.matrix(Float32Array, 2, 3), new Float32Array(3), { threads: 1 });
+const columns: Uint32Array = ck.countInRangeByColumnSync({ data: new Float64Array(6), rows: 2, cols: 3 }, 0, 1, { valid: new Uint8Array(1) });
+const masked: Promise<ck.MinMax> = ck.minMax(new Int32Array(9), { valid: new Uint8Array(2) });
 const s: Int16Array = ck.shared(Int16Array, 8);
 const i: Info = ck.info();
 const loaded: boolean = i.native.loaded;
@@ -41,5 +43,7 @@ ck.matvecSync(a, new Float32Array(2));
 const wrongSource: ThreadsSource = 'quota';
 // @ts-expect-error: inclusive takes pandas' words only
 ck.countInRangeSync(new Int32Array(1), 0, 1, { inclusive: 'all' });
+// @ts-expect-error: a validity bitmap is a Uint8Array
+ck.countInRangeSync(new Int32Array(1), 0, 1, { valid: [1] });
 
-export { wrongSource, product, sync, c, n, big, rows, h, y, ys, loaded, build, workers, sources, opts, code, isCk, arrays, closed };
+export { wrongSource, product, sync, c, n, big, rows, h, y, ys, columns, masked, loaded, build, workers, sources, opts, code, isCk, arrays, closed };

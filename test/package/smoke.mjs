@@ -183,7 +183,8 @@ async function rejection(promise) {
 
 const PUBLIC = [
   'matmul', 'matmulSync', 'gemm', 'gemmSync', 'gemmBatch', 'gemmBatchSync', 'countInRange', 'countInRangeSync', 'countInRangeByRow',
-  'countInRangeByRowSync', 'histogram', 'histogramSync', 'histogramEdges', 'histogramEdgesSync', 'minMax', 'minMaxSync', 'matvec', 'matvecSync', 'matrix', 'fromRows', 'toRows', 'shared', 'configure',
+  'countInRangeByRowSync', 'countInRangeByColumn', 'countInRangeByColumnSync', 'histogram', 'histogramSync', 'histogramEdges', 'histogramEdgesSync',
+  'minMax', 'minMaxSync', 'matvec', 'matvecSync', 'matrix', 'fromRows', 'toRows', 'shared', 'configure',
   'threads', 'info', 'close', 'codes',
 ];
 const runtime = typeof Bun !== 'undefined' ? `Bun ${Bun.version}` : typeof Deno !== 'undefined' ? `Deno ${Deno.version.deno}`
@@ -404,6 +405,30 @@ for (const backend of backends) {
       sameArray(out, c.want);
     });
   }
+  for (const c of byRowCases) {
+    const o = { ...opts, inclusive: c.inclusive }, { data, rows, cols } = c.m;
+    const want = Uint32Array.from({ length: cols }, (_, j) => {
+      let k = 0;
+      for (let r = 0; r < rows; r++) k += referenceCount(data, c.lo, c.hi, c.inclusive, r * cols + j, r * cols + j + 1);
+      return k;
+    });
+    await check(`${backend}: countInRangeByColumn ${c.name}`, async () => sameArray(await ck.countInRangeByColumn(c.m, c.lo, c.hi, o), want));
+    await check(`${backend}: countInRangeByColumnSync ${c.name} into options.out`, () => {
+      const out = new Uint32Array(cols).fill(7);
+      assert(ck.countInRangeByColumnSync(c.m, c.lo, c.hi, { ...o, out }) === out, 'the result is not options.out');
+      sameArray(out, want);
+    });
+  }
+  await check(`${backend}: options.valid (a validity bitmap) leaves the clear elements out of counts, histograms and minMax`, async () => {
+    const c = histogramCases[0], valid = new Uint8Array(Math.ceil(c.data.length / 8));
+    for (let i = 0; i < valid.length; i++) valid[i] = (i * 37) & 0xff;
+    const kept = c.data.filter((_, i) => (valid[i >> 3] >> (i & 7)) & 1);
+    sameArray(await ck.histogram(c.data, c.edges, { ...opts, valid }), referenceHistogram(kept, c.edges));
+    const n = ck.countInRangeSync(c.data, -0.5, 0.5, { ...opts, valid }), want = referenceCount(kept, -0.5, 0.5, 'both', 0, kept.length);
+    assert(n === want, `countInRangeSync ${n}, expected ${want}`);
+    const mm = await ck.minMax(c.data, { ...opts, valid }), wantMm = referenceMinMax(kept);
+    assert(mm.min === wantMm.min && mm.max === wantMm.max, `minMax ${mm.min}..${mm.max}, expected ${wantMm.min}..${wantMm.max}`);
+  });
   for (const c of histogramCases) {
     await check(`${backend}: histogram ${c.name}`, async () => sameArray(await ck.histogram(c.data, c.edges, opts), c.want));
     await check(`${backend}: histogramSync ${c.name}`, () => sameArray(ck.histogramSync(c.data, c.edges, opts), c.want));
@@ -456,6 +481,7 @@ for (const backend of backends) {
       gemm: () => ck.gemm(gemmCases[0].args(), o),
       countInRange: () => ck.countInRange(countCases[0].data, 0, 1, o),
       countInRangeByRow: () => ck.countInRangeByRow(byRowCases[0].m, 0, 1, o),
+      countInRangeByColumn: () => ck.countInRangeByColumn(byRowCases[0].m, 0, 1, o),
       histogram: () => ck.histogram(histogramCases[0].data, histogramCases[0].edges, o),
       minMax: () => ck.minMax(countCases[0].data, o),
       matvec: () => ck.matvec(matvecCases[0].m, matvecCases[0].x, o),

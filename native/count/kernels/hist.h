@@ -21,6 +21,7 @@
 #include "../kernels.h"
 #include "prefetch.h"
 #include "scalar.h"
+#include "valid.h"
 
 namespace ck {
 namespace {
@@ -77,20 +78,22 @@ inline void with_copies(const HistScratch& s, Body body) {
 }
 
 // Counts p[0..n) into the scratch's counter copies, bin_of giving the bin of an in-range x.
-template <class T, class BinOf>
-void hist_loop(const T* p, size_t n, const Bins<T>& bins, const HistScratch& s, BinOf bin_of) {
+// Elements absent from V (valid.h) go to the dump like those out of range.
+template <class T, class BinOf, class V>
+void hist_loop(const T* p, size_t n, const Bins<T>& bins, const HistScratch& s, BinOf bin_of, V v) {
   const ScalarBounds<T> in(bins.lower[0], bins.upper);
   const size_t dump = bins.nbins;
-  auto slot = [&](T x) {
+  auto slot = [&](size_t i) {
+    const T x = p[i];
     const size_t b = bin_of(x);  // computed for every x, then selected: no data-dependent branch
-    return in.test(x) ? b : dump;
+    return (static_cast<unsigned>(in.test(x)) & static_cast<unsigned>(present(v, i))) != 0 ? b : dump;
   };
   with_copies(s, [&](auto c, uint32_t* const* counters) {
     constexpr size_t C = decltype(c)::value;
     size_t i = 0;
     for (; i + C <= n; i += C)
-      for (size_t k = 0; k < C; ++k) ++counters[k][slot(p[i + k])];
-    for (; i < n; ++i) ++counters[0][slot(p[i])];
+      for (size_t k = 0; k < C; ++k) ++counters[k][slot(i + k)];
+    for (; i < n; ++i) ++counters[0][slot(i)];
   });
 }
 
@@ -120,9 +123,9 @@ void with_scalar_bin(const Bins<T>& bins, Body body) {
   body([=](T x) { return search_bin(lower, nbins, x); });
 }
 
-template <class T>
-void hist_scalar(const T* p, size_t n, const Bins<T>& bins, const HistScratch& s) {
-  with_scalar_bin(bins, [&](auto bin_of) { hist_loop(p, n, bins, s, bin_of); });
+template <class T, class V>
+void hist_scalar(const T* p, size_t n, const Bins<T>& bins, const HistScratch& s, V v) {
+  with_scalar_bin(bins, [&](auto bin_of) { hist_loop(p, n, bins, s, bin_of, v); });
 }
 
 inline void count_indices(const uint32_t* idx, size_t n, const HistScratch& s) {
@@ -183,11 +186,12 @@ struct SimdBins {
 // No vector bin indices (portable C++, NEON without gathers): scalar loops only.
 struct NoSimdBins {};
 
-template <class Binner, class T>
-void hist_span(const T* p, size_t n, const Bins<T>& bins, const HistScratch& s) {
+// V: AllValid, or the Valid bitmap whose absent elements go to the dump.
+template <class Binner, class T, class V>
+void hist_span_masked(const T* p, size_t n, const Bins<T>& bins, const HistScratch& s, V v) {
   if constexpr (!std::is_same_v<Binner, NoSimdBins> && kExactInDouble<T>) {
     const bool vector = bins.guess.usable() || (bins.cells.bin != nullptr && Binner::kCells);
-    if (bins.lower_f64 == nullptr || !vector) return hist_scalar(p, n, bins, s);
+    if (bins.lower_f64 == nullptr || !vector) return hist_scalar(p, n, bins, s, v);
     constexpr size_t kBlock = 512;
     uint32_t idx[kBlock];
     const size_t vec_n = n - n % Binner::N;
@@ -197,12 +201,25 @@ void hist_span(const T* p, size_t n, const Bins<T>& bins, const HistScratch& s) 
       // one core's read bandwidth without it.
       for (size_t line = 0; line < k * sizeof(T); line += 256) prefetch_ahead(reinterpret_cast<const unsigned char*>(p + i) + line);
       Binner::indices(p + i, k, bins, idx);
+      if constexpr (!std::is_same_v<V, AllValid>)
+        for (size_t j = 0; j < k; ++j) idx[j] = present(v, i + j) ? idx[j] : static_cast<uint32_t>(bins.nbins);
       count_indices(idx, k, s);
     }
     p += vec_n;
     n -= vec_n;
+    return hist_scalar(p, n, bins, s, advance(v, vec_n));
   }
-  hist_scalar(p, n, bins, s);
+  hist_scalar(p, n, bins, s, v);
+}
+
+template <class Binner, class T>
+void hist_span(const T* p, size_t n, const Bins<T>& bins, const HistScratch& s) {
+  hist_span_masked<Binner>(p, n, bins, s, AllValid{});
+}
+
+template <class Binner, class T>
+void hist_valid_span(const T* p, size_t n, const Bins<T>& bins, const HistScratch& s, Valid v) {
+  hist_span_masked<Binner>(p, n, bins, s, v);
 }
 
 }  // namespace

@@ -3,6 +3,9 @@
 // each compiles with its own flags, so the lanes below become that ISA's vectors. Included
 // by the per-ISA translation units only (see scalar.h on the unnamed namespace).
 #include <cstddef>
+#include <cstdint>
+
+#include "valid.h"
 
 namespace ck {
 namespace {
@@ -53,6 +56,33 @@ void minmax_span(const T* p, size_t n, T& lo, T& hi) {
     hi = p[i] > hi ? p[i] : hi;
   }
 #endif
+}
+
+// minmax_span over the present elements: runs of whole bitmap words with every bit set go
+// through the vector fold, the elements of other words one by one.
+template <class T>
+void minmax_valid_span(const T* p, size_t n, T& lo, T& hi, Valid v) {
+  auto full = [&](size_t i) {
+    const size_t len = n - i < 64 ? n - i : 64;
+    return valid_word(v, i, len) == low_bits(len);
+  };
+  for (size_t i = 0; i < n;) {
+    if (full(i)) {
+      size_t j = i + 64;
+      while (j < n && full(j)) j += 64;
+      j = j < n ? j : n;
+      minmax_span(p + i, j - i, lo, hi);
+      i = j;
+      continue;
+    }
+    const size_t len = n - i < 64 ? n - i : 64;
+    for (uint64_t w = valid_word(v, i, len); w != 0; w &= w - 1) {
+      const T x = p[i + lowest_bit(w)];
+      lo = x < lo ? x : lo;
+      hi = x > hi ? x : hi;
+    }
+    i += len;
+  }
 }
 
 }  // namespace

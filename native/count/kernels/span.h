@@ -12,10 +12,12 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <type_traits>
 
 #include "bits.h"
 #include "prefetch.h"
 #include "scalar.h"
+#include "valid.h"
 
 namespace ck {
 namespace {
@@ -76,6 +78,22 @@ uint64_t count_span(const ElemOf<L>* p, size_t n, ElemOf<L> lo, ElemOf<L> hi) {
   return total;
 }
 
+// count_span over the present elements only: 64 elements' in-range bits at a time (the
+// ISA's compares), ANDed with the bitmap's 64 bits and popcounted.
+template <class L>
+uint64_t count_valid_span(const ElemOf<L>* p, size_t n, ElemOf<L> lo, ElemOf<L> hi, Valid v) {
+  const auto b = L::bounds(lo, hi);
+  const ScalarBounds<ElemOf<L>> sb(lo, hi);
+  uint64_t total = 0;
+  size_t i = 0;
+  for (; n - i >= 64; i += 64) {
+    const auto* at = reinterpret_cast<const unsigned char*>(p + i);
+    for (size_t line = 0; line < 64 * sizeof(*p); line += 64) prefetch_ahead(at + line);
+    total += popcount64(L::word(p + i, b) & valid_word(v, i, 64));
+  }
+  return total + popcount64(scalar_bits(p + i, n - i, sb) & valid_word(v, i, n - i));
+}
+
 // Rows at least this long are counted one by one with count_span; shorter ones go through
 // the bit stream below, which has no per-row setup at all.
 constexpr size_t kLongRow = 512;
@@ -91,14 +109,18 @@ constexpr size_t kBlockWords = 8;
 // (one bit per element, 64 per word, in SIMD), then each finished row is a popcount over
 // its bit range (Isa::row_fields, several narrow rows a vector where the ISA can). Bits of
 // a row that straddles blocks are carried to the next block.
-template <class L, class Isa>
-void count_rows(const ElemOf<L>* p, size_t rows, size_t cols, ElemOf<L> lo, ElemOf<L> hi, uint32_t* out) {
+// V is AllValid, or a Valid bitmap whose bits are ANDed into the stream.
+template <class L, class Isa, class V>
+void count_rows_masked(const ElemOf<L>* p, size_t rows, size_t cols, ElemOf<L> lo, ElemOf<L> hi, uint32_t* out, V v) {
   if (cols == 0) {
     for (size_t r = 0; r < rows; ++r) out[r] = 0;
     return;
   }
   if (cols >= kLongRow) {
-    for (size_t r = 0; r < rows; ++r) out[r] = static_cast<uint32_t>(count_span<L>(p + r * cols, cols, lo, hi));
+    for (size_t r = 0; r < rows; ++r) {
+      if constexpr (std::is_same_v<V, AllValid>) out[r] = static_cast<uint32_t>(count_span<L>(p + r * cols, cols, lo, hi));
+      else out[r] = static_cast<uint32_t>(count_valid_span<L>(p + r * cols, cols, lo, hi, advance(v, r * cols)));
+    }
     return;
   }
   // Carried bits (< cols + 64) + one block + a partial word + the word popcount_range may
@@ -118,7 +140,7 @@ void count_rows(const ElemOf<L>* p, size_t rows, size_t cols, ElemOf<L> lo, Elem
     size_t take, used;
     if (e == 0 && s != 0) {
       take = lead;
-      buf[0] = scalar_bits(p, lead, sb) << s;
+      buf[0] = (scalar_bits(p, lead, sb) & valid_word(v, 0, lead)) << s;
       used = 1;
     } else {
       const size_t left = n - e;
@@ -127,10 +149,11 @@ void count_rows(const ElemOf<L>* p, size_t rows, size_t cols, ElemOf<L> lo, Elem
       for (size_t k = 0; k < full; ++k) {
         const auto* at = reinterpret_cast<const unsigned char*>(p + e + 64 * k);
         for (size_t line = 0; line < 64 * sizeof(*p); line += 64) prefetch_ahead(at + line);
-        buf[w0 + k] = L::word(p + e + 64 * k, b);
+        buf[w0 + k] = L::word(p + e + 64 * k, b) & valid_word(v, e + 64 * k, 64);
       }
       used = w0 + full;
-      if (take % 64 != 0) buf[used++] = scalar_bits(p + e + 64 * full, take % 64, sb);
+      if (take % 64 != 0)
+        buf[used++] = scalar_bits(p + e + 64 * full, take % 64, sb) & valid_word(v, e + 64 * full, take % 64);
     }
     buf[used] = 0;
     e += take;
@@ -145,6 +168,16 @@ void count_rows(const ElemOf<L>* p, size_t rows, size_t cols, ElemOf<L> lo, Elem
       base += keep * 64;
     }
   }
+}
+
+template <class L, class Isa>
+void count_rows(const ElemOf<L>* p, size_t rows, size_t cols, ElemOf<L> lo, ElemOf<L> hi, uint32_t* out) {
+  count_rows_masked<L, Isa>(p, rows, cols, lo, hi, out, AllValid{});
+}
+
+template <class L, class Isa>
+void count_rows_valid(const ElemOf<L>* p, size_t rows, size_t cols, ElemOf<L> lo, ElemOf<L> hi, uint32_t* out, Valid v) {
+  count_rows_masked<L, Isa>(p, rows, cols, lo, hi, out, v);
 }
 
 }  // namespace

@@ -3,6 +3,7 @@
 #include "../kernels.h"
 #include "hist.h"
 #include "hist_weighted.h"
+#include "columns.h"
 #include "minmax.h"
 #include "span.h"
 
@@ -22,7 +23,9 @@ struct PortableIsa {
 template <template <class> class Lanes, class Isa, class T>
 constexpr CountKernels<T> kernels_of() {
   return {&count_span<Lanes<T>>, &count_rows<Lanes<T>, Isa>, &hist_span<typename Isa::Bins, T>, &minmax_span<T>,
-          &hist_weighted_span<typename Isa::Bins, T, double>, &hist_weighted_span<typename Isa::Bins, T, float>};
+          &hist_weighted_span<typename Isa::Bins, T, double>, &hist_weighted_span<typename Isa::Bins, T, float>,
+          &count_columns<Lanes<T>>, &count_valid_span<Lanes<T>>, &count_rows_valid<Lanes<T>, Isa>,
+          &count_columns_valid<Lanes<T>>, &hist_valid_span<typename Isa::Bins, T>, &minmax_valid_span<T>};
 }
 
 template <template <class> class Lanes, class Isa = PortableIsa>

@@ -14,7 +14,7 @@ export interface Workload {
 
 export interface Benchmark {
   /** The public function timed; also the table's name. */
-  readonly name: 'matmul' | 'countInRangeByRow' | 'countInRange' | 'histogram' | 'histogramWeighted' | 'matvec' | 'gemmBatch';
+  readonly name: 'matmul' | 'countInRangeByRow' | 'countInRange' | 'countInRangeByColumn' | 'histogram' | 'histogramWeighted' | 'matvec' | 'gemmBatch';
   /** The command-line kernel that selects it. */
   readonly kernel: Kernel;
   readonly about: string;
@@ -182,8 +182,30 @@ const gemmBatch: Benchmark = {
   },
 };
 
+// numpy's count_nonzero(..., axis=0) on a tall float64 table: 16 columns, as issue 12's target (8e6 x 16).
+const WIDE = 16;
+const countColumns: Benchmark = {
+  name: 'countInRangeByColumn',
+  kernel: 'count',
+  about: `uniform floats in [0, 1) in rows of ${WIDE}, 0.25 <= x <= 0.75 per column`,
+  unit: 'GB/s',
+  sizeName: 'elements',
+  defaultSizes: [32_000_000],
+  dtypes: ['f64', 'f32'],
+  defaultDtypes: ['f64'],
+  work: (size, dtype) => Math.max(1, Math.floor(size / WIDE)) * WIDE * bytes(dtype),
+  shape: (size) => `${shortCount(Math.max(1, Math.floor(size / WIDE)))}x${WIDE}`,
+  prepare(size, dtype) {
+    const rows = Math.max(1, Math.floor(size / WIDE));
+    const data = ck.shared(FLOAT[dtype], rows * WIDE);
+    fill(data, (u) => u);
+    const out = ck.shared(Uint32Array, WIDE);
+    return { run: (backend, threads) => ck.countInRangeByColumn({ data, rows, cols: WIDE }, 0.25, 0.75, { backend, threads, out }) };
+  },
+};
+
 /** In the order the tables print. */
-export const BENCHMARKS: readonly Benchmark[] = [matmul, countRows, countAll, histogram, histogramWeighted, matvec, gemmBatch];
+export const BENCHMARKS: readonly Benchmark[] = [matmul, countRows, countAll, countColumns, histogram, histogramWeighted, matvec, gemmBatch];
 
 /** The benchmark behind a result read back from JSON. */
 export const benchmarkNamed = (name: string): Benchmark | undefined => BENCHMARKS.find((b) => b.name === name);
