@@ -13,6 +13,10 @@ const NATIVE_NS_PER_BYTE = 0.08;
 
 function gemvJob(fn: string, a: unknown, x: unknown, opts: MatvecOptions | undefined): GemvJob {
   const { rows, cols } = v.shape(fn, 'a', a);
+  const batch = (a as Matrix).batch;
+  if (batch !== undefined && batch !== 1)
+    throw rangeError(fn, codes.SHAPE_MISMATCH, `a is a stack (a.batch is ${String(batch)}); matvec takes one matrix ` +
+      '(for a stack, matmul(a, { data: x, rows: a.cols, cols: 1 }) broadcasts x over it)');
   const data = v.floatArray(fn, 'a.data', (a as Matrix).data);
   v.needLength(fn, 'a.data', data, rows * cols, () => `a ${rows}x${cols} matrix`);
   const trans = v.bool(fn, 'options.transpose', opts?.transpose, false);

@@ -172,6 +172,7 @@ describe('matvec refuses bad input with the designed class and code', () => {
     ['a.rows negative', { data: new Float64Array(6), rows: -1, cols: 3 }, x3, undefined, 'RangeError', 'ERR_CK_OUT_OF_RANGE'],
     ['a.cols not an integer', { data: new Float64Array(6), rows: 2, cols: 1.5 }, x3, undefined, 'TypeError', 'ERR_CK_INVALID_ARG_TYPE'],
     ['a.data too short', { data: new Float64Array(5), rows: 2, cols: 3 }, x3, undefined, 'RangeError', 'ERR_CK_ARRAY_TOO_SHORT'],
+    ['a a stack of matrices (batch 2)', { data: new Float64Array(12), rows: 2, cols: 3, batch: 2 }, x3, undefined, 'RangeError', 'ERR_CK_SHAPE_MISMATCH'],
     ['x not a TypedArray', a, [1, 2, 3], undefined, 'TypeError', 'ERR_CK_INVALID_ARG_TYPE'],
     ['x of another element type', a, new Float32Array(3), undefined, 'TypeError', 'ERR_CK_INVALID_ARG_TYPE'],
     ['x.length !== a.cols', a, x2, undefined, 'RangeError', 'ERR_CK_SHAPE_MISMATCH'],
