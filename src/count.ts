@@ -13,6 +13,7 @@ import { checkBinCount, checkRange, equalEdges, type OuterRange } from './histog
 import { minMax, minMaxSync } from './minmax';
 import { reduceSource, reduceSourceSync, type Reduction } from './stream/reduce';
 import { isSource, type Ctor, type Source } from './stream/source';
+import { forAddon, isHalf } from './half';
 
 const INCLUSIVE = ['both', 'neither', 'left', 'right'] as const;
 
@@ -43,7 +44,7 @@ const NATIVE_HISTOGRAM_NS_PER_ELEMENT = 3;
 function countCall(fn: string, job: CountJob): Call<CountJob, number, number> {
   return {
     fn, kernel: countKernel, job,
-    native: (addon: Addon, async, id, threads) => addon.count(async, id, threads, job.data, job.lo, job.hi),
+    native: (addon: Addon, async, id, threads) => addon.count(async, id, threads, forAddon(job.data), job.lo, job.hi, isHalf(job.data)),
     nativeResult: (value) => value as number,
     nativeNs: NATIVE_NS_PER_BYTE * job.data.byteLength,
   };
@@ -111,7 +112,7 @@ function prepareByRow(fn: string, m: unknown, lo: unknown, hi: unknown, opts: (R
   const job: CountByRowJob = { data, rows, cols, lo: r?.lo ?? 0, hi: r?.hi ?? 0, out };
   const call: Call<CountByRowJob, void, void> = {
     fn, kernel: countByRowKernel, job,
-    native: (addon: Addon, async, id, threads) => addon.countByRow(async, id, threads, data, rows, cols, job.lo, job.hi, out),
+    native: (addon: Addon, async, id, threads) => addon.countByRow(async, id, threads, forAddon(data), rows, cols, job.lo, job.hi, out, isHalf(data)),
     nativeResult: () => undefined,
     nativeNs: NATIVE_NS_PER_BYTE * rows * cols * data.BYTES_PER_ELEMENT, // data may be longer than the matrix
   };
@@ -184,7 +185,7 @@ function prepareHistogram(fn: string, data: unknown, edgesFor: (d: NumericArray)
   };
   const call: Call<HistogramJob, Float64Array, void> = {
     fn, kernel: histogramKernel, job,
-    native: (addon: Addon, async, id, threads) => addon.histogram(async, id, threads, d, job.lower, job.upper, job.out, job.first, job.scale),
+    native: (addon: Addon, async, id, threads) => addon.histogram(async, id, threads, forAddon(d), forAddon(job.lower), job.upper, job.out, job.first, job.scale, isHalf(d)),
     nativeResult: () => undefined,
     nativeNs: NATIVE_HISTOGRAM_NS_PER_ELEMENT * d.length,
   };
@@ -205,6 +206,7 @@ function histogramReduction(fn: string, edgesFor: (block: NumericArray) => Array
 }
 
 const isFloat32 = (data: NumericArray) => v.typedArrayKind(data) === 'Float32Array';
+const isFloat16 = (data: NumericArray) => v.typedArrayKind(data) === 'Float16Array';
 
 /** numpy's outer range when it comes from the data: its min and max, NaN ignored; [0, 1] when there is no value. */
 function dataRange(fn: string, data: NumericArray, mm: MinMax): OuterRange {
@@ -212,7 +214,7 @@ function dataRange(fn: string, data: NumericArray, mm: MinMax): OuterRange {
   const first = Number(mm.min), last = Number(mm.max);
   if (!Number.isFinite(first) || !Number.isFinite(last))
     throw rangeError(fn, codes.OUT_OF_RANGE, `the data's range [${first}, ${last}] is not finite: give options.range`);
-  return { first, last, float32Math: isFloat32(data) };
+  return { first, last, float32Math: isFloat32(data), float16Math: isFloat16(data) };
 }
 
 const givenRange = ([first, last]: [number, number]): OuterRange => ({ first, last, float32Math: false });
@@ -233,7 +235,7 @@ function binsOf(fn: string, bins: unknown, opts: HistogramOptions | undefined, s
   return {
     dataRange: !range,
     edgesFor: (data: NumericArray, mm?: MinMax): ArrayLike<number> =>
-      equalEdges(range ? givenRange(range) : dataRange(fn, data, mm!), count, isFloat32(data)),
+      equalEdges(range ? givenRange(range) : dataRange(fn, data, mm!), count, isFloat32(data), isFloat16(data)),
   };
 }
 

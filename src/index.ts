@@ -11,6 +11,6 @@ export { codes } from './errors';
 export type { CoreKernelsError, ErrorCode } from './errors';
 export type {
   BackendChoice, BackendName, CallOptions, FloatArray, GemmArgs, Inclusive, Info, Matrix, NumericArray, RangeOptions,
-  RangeSyncOptions, SyncOptions, ThreadsSource, Dtype, StreamOptions, MinMax, HistogramOptions,
+  RangeSyncOptions, SyncOptions, ThreadsSource, Dtype, StreamOptions, MinMax, HistogramOptions, HalfArray, GemmArray,
 } from './types';
 export type { Source } from './stream/source';

@@ -6,6 +6,7 @@ import { reduceSource, reduceSourceSync, type Reduction } from './stream/reduce'
 import { isSource, type Source } from './stream/source';
 import type { CallOptions, MinMax, NumericArray, StreamOptions, SyncOptions } from './types';
 import * as v from './validate';
+import { forAddon, isHalf } from './half';
 
 const NONE: MinMax = { min: NaN, max: NaN };
 // The addon reads ~13 GB/s on one core (as a count does): tiny async calls run inline.
@@ -19,7 +20,7 @@ function prepare(fn: string, data: unknown, opts: CallOptions | undefined) {
     fn,
     kernel: minMaxKernel,
     job,
-    native: (addon: Addon, async, id, threads) => addon.minMax(async, id, threads, d),
+    native: (addon: Addon, async, id, threads) => addon.minMax(async, id, threads, forAddon(d), isHalf(d)),
     nativeResult: (value) => minMaxResult(value as MinMaxPart),
     nativeNs: NATIVE_NS_PER_BYTE * d.byteLength,
   };

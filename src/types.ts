@@ -1,6 +1,15 @@
 // The public types of corekernels (see DESIGN.md, "Public API").
 
+import type { HalfArray } from './half';
+
 export type FloatArray = Float32Array | Float64Array;
+/**
+ * A Float16Array (Node 24+, Bun, Deno), typed structurally since TypeScript's ES2022 lib has
+ * none: the counts, histograms and minMax read it; matmul and gemm take it as operands.
+ */
+export type { HalfArray };
+/** What matmul and gemm take: float32, float64, or half operands (computed in float32). */
+export type GemmArray = FloatArray | HalfArray;
 export type NumericArray =
   | Int8Array
   | Uint8Array
@@ -12,10 +21,11 @@ export type NumericArray =
   | Float32Array
   | Float64Array
   | BigInt64Array
-  | BigUint64Array;
+  | BigUint64Array
+  | HalfArray;
 
 /** A dense row-major matrix. */
-export interface Matrix<T extends FloatArray = FloatArray> {
+export interface Matrix<T extends GemmArray = FloatArray> {
   data: T;
   rows: number;
   cols: number;
@@ -33,7 +43,7 @@ export interface CallOptions {
 }
 export type SyncOptions = Omit<CallOptions, 'signal'>;
 
-export interface GemmArgs<T extends FloatArray> {
+export interface GemmArgs<T extends GemmArray> {
   layout?: 'row-major' | 'col-major';
   transA?: boolean;
   transB?: boolean;
@@ -47,7 +57,8 @@ export interface GemmArgs<T extends FloatArray> {
   lda?: number;
   b: T;
   ldb?: number;
-  c: T;
+  /** For half a and b, a Float16Array or a Float32Array. */
+  c: T | (T extends HalfArray ? Float32Array : never);
   ldc?: number;
 }
 

@@ -67,16 +67,18 @@ class MinMaxJob : public Job {
  private:
   const T* data_;
   size_t n_;
-  MinMax<T> r_{};
+  MinMax<compute_t<T>> r_{};
 };
 
 }  // namespace
+
+// Each takes a trailing `true` when the data is halves (args.h, half_flag).
 
 // minMax(async, id, threads, data): [lo, hi] of the non-NaN elements.
 Napi::Value bind_min_max(const Napi::CallbackInfo& info, EnvJobs& jobs) {
   Napi::Env env = info.Env();
   const ArrayArg d = array_arg(info, kFirstKernelArg);
-  return run_job(info, jobs, visit_element_type(env, d.type, [&](auto tag) -> std::unique_ptr<Job> {
+  return run_job(info, jobs, visit_stored_type(env, d.type, half_flag(info, kFirstKernelArg + 1), [&](auto tag) -> std::unique_ptr<Job> {
     using T = typename decltype(tag)::type;
     return std::make_unique<MinMaxJob<T>>(elements<T>(env, d), d.length);
   }));
@@ -87,7 +89,7 @@ Napi::Value bind_count(const Napi::CallbackInfo& info, EnvJobs& jobs) {
   Napi::Env env = info.Env();
   const size_t i = kFirstKernelArg;
   const ArrayArg d = array_arg(info, i);
-  return run_job(info, jobs, visit_element_type(env, d.type, [&](auto tag) -> std::unique_ptr<Job> {
+  return run_job(info, jobs, visit_stored_type(env, d.type, half_flag(info, i + 3), [&](auto tag) -> std::unique_ptr<Job> {
     using T = typename decltype(tag)::type;
     return std::make_unique<CountJob<T>>(elements<T>(env, d), d.length, scalar_arg<T>(info, i + 1), scalar_arg<T>(info, i + 2));
   }));
@@ -101,7 +103,7 @@ Napi::Value bind_count_by_row(const Napi::CallbackInfo& info, EnvJobs& jobs) {
   const size_t rows = size_arg(info, i + 1), cols = size_arg(info, i + 2);
   if (out.type != napi_uint32_array || out.length < rows || (cols != 0 && d.length / cols < rows))
     throw_type(env, "countInRangeByRow: bad shape or out");
-  return run_job(info, jobs, visit_element_type(env, d.type, [&](auto tag) -> std::unique_ptr<Job> {
+  return run_job(info, jobs, visit_stored_type(env, d.type, half_flag(info, i + 6), [&](auto tag) -> std::unique_ptr<Job> {
     using T = typename decltype(tag)::type;
     return std::make_unique<CountByRowJob<T>>(elements<T>(env, d), rows, cols, scalar_arg<T>(info, i + 3),
                                               scalar_arg<T>(info, i + 4), static_cast<uint32_t*>(out.data));
@@ -119,7 +121,7 @@ Napi::Value bind_histogram(const Napi::CallbackInfo& info, EnvJobs& jobs) {
   // Trusted from TS like the thresholds: a wrong guess would miscount, but the kernel clamps
   // every index, so it can never read or write out of bounds.
   const BinGuess guess{number_arg(info, i + 4), number_arg(info, i + 5)};
-  return run_job(info, jobs, visit_element_type(env, d.type, [&](auto tag) -> std::unique_ptr<Job> {
+  return run_job(info, jobs, visit_stored_type(env, d.type, half_flag(info, i + 6), [&](auto tag) -> std::unique_ptr<Job> {
     using T = typename decltype(tag)::type;
     return std::make_unique<HistogramJob<T>>(elements<T>(env, d), d.length, elements<T>(env, lower), lower.length,
                                              scalar_arg<T>(info, i + 2), static_cast<double*>(out.data), guess);

@@ -53,6 +53,61 @@ const CountKernels<T>& kernels() {
   return count_kernels<T>(count_table());
 }
 
+// The per-tile kernels for stored type T, computing in compute_t<T>: the table's own.
+template <class T>
+struct Elementwise {
+  static uint64_t count(const T* p, size_t n, T lo, T hi) { return kernels<T>().count(p, n, lo, hi); }
+  static void rows(const T* p, size_t rows, size_t cols, T lo, T hi, uint32_t* out) {
+    kernels<T>().rows(p, rows, cols, lo, hi, out);
+  }
+  static void hist(const T* p, size_t n, const Bins<T>& b, const HistScratch& s) { kernels<T>().hist(p, n, b, s); }
+  static void minmax(const T* p, size_t n, T& lo, T& hi) { kernels<T>().minmax(p, n, lo, hi); }
+};
+
+// Halves: widened a block at a time (runtime/half.h: F16C, NEON or portable) into a buffer
+// that stays in L1 for the float32 kernel that reads it next. Exact, since every half is a
+// float, so results equal the float32 kernels' on the widened data.
+constexpr size_t kWidenBlock = 2048;
+
+template <class F>
+void widened(const half* p, size_t n, F&& f) {
+  float buf[kWidenBlock];
+  const auto widen = half_convert().widen;
+  for (size_t i = 0; i < n; i += kWidenBlock) {
+    const size_t len = std::min(kWidenBlock, n - i);
+    widen(&p[i].bits, len, buf);
+    f(buf, len);
+  }
+}
+
+template <>
+struct Elementwise<half> {
+  static const CountKernels<float>& k() { return kernels<float>(); }
+  static uint64_t count(const half* p, size_t n, float lo, float hi) {
+    uint64_t c = 0;
+    widened(p, n, [&](const float* b, size_t len) { c += k().count(b, len, lo, hi); });
+    return c;
+  }
+  static void rows(const half* p, size_t rows, size_t cols, float lo, float hi, uint32_t* out) {
+    if (cols == 0) return std::fill(out, out + rows, 0u);
+    if (cols <= kWidenBlock) {  // whole rows per block
+      const size_t per = kWidenBlock / cols;
+      for (size_t r = 0; r < rows; r += per) {
+        const size_t nr = std::min(per, rows - r);
+        widened(p + r * cols, nr * cols, [&](const float* b, size_t) { k().rows(b, nr, cols, lo, hi, out + r); });
+      }
+      return;
+    }
+    for (size_t r = 0; r < rows; ++r) out[r] = static_cast<uint32_t>(count(p + r * cols, cols, lo, hi));
+  }
+  static void hist(const half* p, size_t n, const Bins<float>& b, const HistScratch& s) {
+    widened(p, n, [&](const float* w, size_t len) { k().hist(w, len, b, s); });
+  }
+  static void minmax(const half* p, size_t n, float& lo, float& hi) {
+    widened(p, n, [&](const float* b, size_t len) { k().minmax(b, len, lo, hi); });
+  }
+};
+
 // Histogram counters owned by one running tile at a time. There are as many slots as
 // threads, so a tile always finds a free one; integer counts add up the same in any
 // order, so results do not depend on the thread count, and memory is threads x nbins
@@ -80,12 +135,12 @@ struct HistSlots {
 template <class T>
 uint64_t count_in_range(const T* data, size_t n, T lo, T hi, const Exec& ex) {
   const Exec e = sized_for(ex, n * sizeof(T));
-  const auto count = kernels<T>().count;
+  const compute_t<T> l = to_compute(lo), h = to_compute(hi);
   const size_t per = tile_elements(n, sizeof(T), e.threads);
   std::atomic<uint64_t> total{0};
   parallel_for(ceil_div(n, per), e, [&](size_t t) {
     const size_t i0 = t * per, len = std::min(n - i0, per);
-    total.fetch_add(count(data + i0, len, lo, hi), std::memory_order_relaxed);
+    total.fetch_add(Elementwise<T>::count(data + i0, len, l, h), std::memory_order_relaxed);
   });
   return total.load(std::memory_order_relaxed);
 }
@@ -94,12 +149,12 @@ template <class T>
 void count_by_row(const T* data, size_t rows, size_t cols, T lo, T hi, uint32_t* out, const Exec& ex) {
   if (rows == 0) return;
   const Exec e = sized_for(ex, rows * cols * sizeof(T));
-  const auto count_rows = kernels<T>().rows;
+  const compute_t<T> l = to_compute(lo), h = to_compute(hi);
   // Whole rows per tile: threads split the rows, never a row.
   const size_t per = std::max<size_t>(1, tile_elements(rows * cols, sizeof(T), e.threads) / std::max<size_t>(cols, 1));
   parallel_for(ceil_div(rows, per), e, [&](size_t t) {
     const size_t r0 = t * per, nr = std::min(rows - r0, per);
-    count_rows(data + r0 * cols, nr, cols, lo, hi, out + r0);
+    Elementwise<T>::rows(data + r0 * cols, nr, cols, l, h, out + r0);
   });
 }
 
@@ -109,18 +164,27 @@ void histogram(const T* data, size_t n, const T* lower, size_t nbins, T upper, d
   if (nbins == 0) return;
   if (n == 0) return std::fill(out, out + nbins, 0.0);
   const Exec e = sized_for(ex, n * sizeof(T));
-  const auto hist = kernels<T>().hist;
+  using C = compute_t<T>;
+  std::vector<C> widened_lower;  // halves' thresholds as the float32 kernels take them
+  const C* lower_c;
+  if constexpr (std::is_same_v<T, C>) {
+    lower_c = lower;
+  } else {
+    for (size_t b = 0; b < nbins; ++b) widened_lower.push_back(to_compute(lower[b]));
+    lower_c = widened_lower.data();
+  }
+  const C upper_c = to_compute(upper);
   std::vector<double> lower_f64;  // see Bins
-  if constexpr (kExactInDouble<T>) {
-    lower_f64.assign(lower, lower + nbins);
+  if constexpr (kExactInDouble<C>) {
+    lower_f64.assign(lower_c, lower_c + nbins);
     lower_f64.push_back(std::numeric_limits<double>::quiet_NaN());
   }
-  const GuessFit fit = check_guess(lower, nbins, upper, guess);
+  const GuessFit fit = check_guess(lower_c, nbins, upper_c, guess);
   if (fit == GuessFit::unusable) guess = BinGuess{};
   CellIndex cells;
   const std::vector<uint32_t> cell_storage =
-      guess.usable() ? std::vector<uint32_t>{} : build_cell_index(lower, nbins, upper, n, cells);
-  const Bins<T> bins{lower, nbins, upper, guess, fit == GuessFit::exact,
+      guess.usable() ? std::vector<uint32_t>{} : build_cell_index(lower_c, nbins, upper_c, n, cells);
+  const Bins<C> bins{lower_c, nbins, upper_c, guess, fit == GuessFit::exact,
                      lower_f64.empty() ? nullptr : lower_f64.data(), cells};
   // Interleaved counter copies while they stay in L1 (hist.h's with_copies); one for huge
   // bin counts. Copies start on separate cache lines.
@@ -135,7 +199,7 @@ void histogram(const T* data, size_t n, const T* lower, size_t nbins, T upper, d
     const size_t s = slots.acquire();
     uint32_t* scratch = slots.scratch.data() + s * copies * stride;
     std::fill(scratch, scratch + copies * stride, 0u);
-    hist(data + i0, len, bins, HistScratch{scratch, copies, stride});
+    Elementwise<T>::hist(data + i0, len, bins, HistScratch{scratch, copies, stride});
     uint64_t* totals = slots.totals.data() + s * nbins;
     for (size_t c = 0; c < copies; ++c)
       for (size_t b = 0; b < nbins; ++b) totals[b] += scratch[c * stride + b];
@@ -149,23 +213,23 @@ void histogram(const T* data, size_t n, const T* lower, size_t nbins, T upper, d
 }
 
 template <class T>
-MinMax<T> min_max(const T* data, size_t n, const Exec& ex) {
+MinMax<compute_t<T>> min_max(const T* data, size_t n, const Exec& ex) {
+  using C = compute_t<T>;
   const Exec e = sized_for(ex, n * sizeof(T));
-  const auto minmax = kernels<T>().minmax;
   const size_t per = tile_elements(n, sizeof(T), e.threads);
-  MinMax<T> r = MinMax<T>::none();
-  std::vector<MinMax<T>> parts(ceil_div(n, per), r);
+  MinMax<C> r = MinMax<C>::none();
+  std::vector<MinMax<C>> parts(ceil_div(n, per), r);
   parallel_for(parts.size(), e, [&](size_t t) {
     const size_t i0 = t * per;
-    minmax(data + i0, std::min(n - i0, per), parts[t].lo, parts[t].hi);
+    Elementwise<T>::minmax(data + i0, std::min(n - i0, per), parts[t].lo, parts[t].hi);
   });
-  for (const MinMax<T>& p : parts) {
+  for (const MinMax<C>& p : parts) {
     r.lo = p.lo < r.lo ? p.lo : r.lo;
     r.hi = p.hi > r.hi ? p.hi : r.hi;
   }
-  if constexpr (std::is_floating_point_v<T>) {
-    r.lo += T(0);  // -0 -> +0 (see count.h)
-    r.hi += T(0);
+  if constexpr (std::is_floating_point_v<C>) {
+    r.lo += C(0);  // -0 -> +0 (see count.h)
+    r.hi += C(0);
   }
   return r;
 }
@@ -174,7 +238,7 @@ MinMax<T> min_max(const T* data, size_t n, const Exec& ex) {
   template uint64_t count_in_range<T>(const T*, size_t, T, T, const Exec&);                              \
   template void count_by_row<T>(const T*, size_t, size_t, T, T, uint32_t*, const Exec&);                 \
   template void histogram<T>(const T*, size_t, const T*, size_t, T, double*, const Exec&, BinGuess); \
-  template MinMax<T> min_max<T>(const T*, size_t, const Exec&);
+  template MinMax<compute_t<T>> min_max<T>(const T*, size_t, const Exec&);
 CK_INSTANTIATE_COUNT(int8_t)
 CK_INSTANTIATE_COUNT(uint8_t)
 CK_INSTANTIATE_COUNT(int16_t)
@@ -185,6 +249,7 @@ CK_INSTANTIATE_COUNT(int64_t)
 CK_INSTANTIATE_COUNT(uint64_t)
 CK_INSTANTIATE_COUNT(float)
 CK_INSTANTIATE_COUNT(double)
+CK_INSTANTIATE_COUNT(half)
 #undef CK_INSTANTIATE_COUNT
 
 }  // namespace ck

@@ -25,7 +25,7 @@ const CountTable& count_table() { return *count_table_wasm(); }
 namespace {
 
 // Must match ELEM_CODES in src/backends/wasm.ts.
-enum class ElemCode : uint32_t { i8, u8, i16, u16, i32, u32, i64, u64, f32, f64 };
+enum class ElemCode : uint32_t { i8, u8, i16, u16, i32, u32, i64, u64, f32, f64, f16 };
 
 template <class F>
 void visit(uint32_t code, F&& f) {
@@ -40,6 +40,7 @@ void visit(uint32_t code, F&& f) {
     case ElemCode::u64: return f(uint64_t{});
     case ElemCode::f32: return f(float{});
     case ElemCode::f64: return f(double{});
+    case ElemCode::f16: return f(half{});
   }
   __builtin_trap();
 }
@@ -83,6 +84,13 @@ CK_EXPORT(ck_gemm) void ck_gemm(uint32_t elem, uint32_t m, uint32_t n, uint32_t 
     ck::run_gemm<double>(m, n, k, trans_a, trans_b, a, lda, b, ldb, c, ldc, alpha, beta);
 }
 
+// Halves (Float16Array) to float32 and back (rounded to nearest even): a half GEMM is the
+// float32 one on operands widened once (src/backends/wasm-kernels.ts).
+CK_EXPORT(ck_widen_half) void ck_widen_half(const uint16_t* src, size_t n, float* dst) { ck::half_convert().widen(src, n, dst); }
+CK_EXPORT(ck_narrow_half) void ck_narrow_half(const float* src, size_t n, uint16_t* dst) {
+  ck::half_convert().narrow(src, n, dst);
+}
+
 // bounds: [lo, hi] as two elements of the data's type, inclusive.
 CK_EXPORT(ck_count) double ck_count(uint32_t elem, const void* data, size_t n, const void* bounds) {
   double total = 0;
@@ -110,9 +118,10 @@ void ck_min_max(uint32_t elem, const void* data, size_t n, void* out) {
   ck::visit(elem, [&](auto tag) {
     using T = decltype(tag);
     T* lh = static_cast<T*>(out);
-    const ck::MinMax<T> r = ck::min_max(static_cast<const T*>(data), n, ck::kOneThread);
-    lh[0] = r.lo < lh[0] ? r.lo : lh[0];
-    lh[1] = r.hi > lh[1] ? r.hi : lh[1];
+    const auto r = ck::min_max(static_cast<const T*>(data), n, ck::kOneThread);
+    const auto lo = ck::to_compute(lh[0]), hi = ck::to_compute(lh[1]);
+    lh[0] = ck::from_compute<T>(r.lo < lo ? r.lo : lo);
+    lh[1] = ck::from_compute<T>(r.hi > hi ? r.hi : hi);
   });
 }
 

@@ -4,16 +4,19 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { forbiddenBy, isPermissionRefusal } from './permission';
 
-/** The addon's exports (native/addon/addon.cc). Kernel calls take (async, id, threads, ...args). */
+/**
+ * The addon's exports (native/addon/addon.cc). Kernel calls take (async, id, threads, ...args);
+ * `half` = true: the arrays are Float16Arrays passed as their bits (half.ts, forAddon).
+ */
 export interface Addon {
   gemm(async: boolean, id: number, threads: number, a: unknown, b: unknown, c: unknown, m: number, n: number, k: number,
-    transA: boolean, transB: boolean, lda: number, ldb: number, ldc: number, alpha: number, beta: number): unknown;
-  count(async: boolean, id: number, threads: number, data: unknown, lo: number | bigint, hi: number | bigint): unknown;
+    transA: boolean, transB: boolean, lda: number, ldb: number, ldc: number, alpha: number, beta: number, half?: boolean): unknown;
+  count(async: boolean, id: number, threads: number, data: unknown, lo: number | bigint, hi: number | bigint, half?: boolean): unknown;
   countByRow(async: boolean, id: number, threads: number, data: unknown, rows: number, cols: number,
-    lo: number | bigint, hi: number | bigint, out: Uint32Array): unknown;
+    lo: number | bigint, hi: number | bigint, out: Uint32Array, half?: boolean): unknown;
   histogram(async: boolean, id: number, threads: number, data: unknown, lower: unknown, upper: number | bigint,
-    out: Float64Array, first: number, scale: number): unknown;
-  minMax(async: boolean, id: number, threads: number, data: unknown): unknown;
+    out: Float64Array, first: number, scale: number, half?: boolean): unknown;
+  minMax(async: boolean, id: number, threads: number, data: unknown, half?: boolean): unknown;
   cancel(id: number): void;
   info(): { isa: string; build: string; openmp: boolean; pending: number };
 }

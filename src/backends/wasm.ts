@@ -37,6 +37,8 @@ export interface WasmExports {
   ck_count_by_row(elem: number, data: number, rows: number, cols: number, bounds: number, out: number): void;
   ck_min_max(elem: number, data: number, n: number, out: number): void;
   ck_histogram(elem: number, data: number, n: number, lower: number, nbins: number, out: number, first: number, scale: number): void;
+  ck_widen_half(src: number, n: number, dst: number): void;
+  ck_narrow_half(src: number, n: number, dst: number): void;
   // wasm-ld's thread set-up (scripts/build-wasm.sh exports them).
   __stack_pointer: { value: number };
   __tls_size: { value: number };
