@@ -128,6 +128,17 @@ print(json.dumps({'counts': h.tolist(), 'edges': [float(x) for x in e], 'dtype':
         Array.from(ck.histogramSync(data, [-1, 0, 1], opts)));
     });
 
+    it('a source of Float16Array chunks gives the in-memory result; a byte stream has no float16 dtype', async () => {
+      const data = sample(5000, 6).map((x) => (Number.isFinite(x) ? x : NaN));
+      const chunks = [data.subarray(0, 7), data.subarray(7, 4000), data.subarray(4000)];
+      expect(await ck.countInRange(chunks, -1, 2, opts)).toBe(ck.countInRangeSync(data, -1, 2, opts));
+      expect(ck.minMaxSync(chunks, opts)).toEqual(ck.minMaxSync(data, opts));
+      expect(Array.from(await ck.histogram(chunks, [-3, 0, 0.1, 5], opts))).toEqual(Array.from(ck.histogramSync(data, [-3, 0, 0.1, 5], opts)));
+      const { Readable } = await import('node:stream');
+      await expect(ck.countInRange(Readable.from([Buffer.alloc(4)]), 0, 1, { ...opts, dtype: 'float16' as never }))
+        .rejects.toSatisfy((e: unknown) => e instanceof RangeError && (e as { code: string }).code === 'ERR_CK_OUT_OF_RANGE');
+    });
+
     it('results do not depend on the thread count (a large array)', async () => {
       const data = sample(600_001, 4);
       const first = [await ck.countInRange(data, -0.5, 2, { ...opts, threads: 1 }), await ck.minMax(data, { ...opts, threads: 1 }),
