@@ -2,12 +2,15 @@
 // converted once per call. "Mathematical" comparison of a number bound with an element
 // type becomes exact compares of elements with elements: 2.5 on an Int32Array is 3 (as a
 // lower bound), 0.1 on a Float32Array is the least float32 above 0.1.
+import { f16round, step16 } from './half';
 import type { Inclusive, NumericArray } from './types';
 import { typedArrayKind } from './validate';
 
 export interface ElementKind {
   readonly float: boolean;
   readonly f32: boolean;
+  /** Float16Array: bounds round and step in float16, as f32 ones do in float32. */
+  readonly f16?: boolean;
   readonly bigint: boolean;
   readonly min: number | bigint;
   readonly max: number | bigint;
@@ -24,6 +27,7 @@ const KINDS: Record<string, ElementKind> = {
   Uint32Array: int(0, 4294967295),
   Float32Array: { float: true, f32: true, bigint: false, min: -Infinity, max: Infinity },
   Float64Array: { float: true, f32: false, bigint: false, min: -Infinity, max: Infinity },
+  Float16Array: { float: true, f32: false, f16: true, bigint: false, min: -Infinity, max: Infinity },
   BigInt64Array: { float: false, f32: false, bigint: true, min: -(1n << 63n), max: (1n << 63n) - 1n },
   BigUint64Array: { float: false, f32: false, bigint: true, min: 0n, max: (1n << 64n) - 1n },
 };
@@ -52,6 +56,10 @@ function step32(x: number, up: boolean): number {
   return f32[0];
 }
 
+/** Rounding to and stepping through a narrow float type's values. */
+const narrow = (kind: ElementKind): [(x: number) => number, (x: number, up: boolean) => number] =>
+  kind.f16 ? [f16round, step16] : [Math.fround, step32];
+
 /** The least element value >= x (or > x when strict); undefined when there is none. */
 export function lowerBound(kind: ElementKind, x: number | bigint, strict: boolean): number | bigint | undefined {
   if (kind.bigint) {
@@ -65,9 +73,10 @@ export function lowerBound(kind: ElementKind, x: number | bigint, strict: boolea
   }
   const n = x as number;
   if (kind.float) {
-    if (!kind.f32) return strict ? nanToUndefined(step64(n, true)) : n;
-    const r = Math.fround(n);
-    return nanToUndefined(strict ? (r <= n ? step32(r, true) : r) : r < n ? step32(r, true) : r);
+    if (!kind.f32 && !kind.f16) return strict ? nanToUndefined(step64(n, true)) : n;
+    const [round, step] = narrow(kind);
+    const r = round(n);
+    return nanToUndefined(strict ? (r <= n ? step(r, true) : r) : r < n ? step(r, true) : r);
   }
   const v = strict ? Math.floor(n) + 1 : Math.ceil(n);
   if (v > (kind.max as number) || Number.isNaN(v)) return undefined;
@@ -87,9 +96,10 @@ export function upperBound(kind: ElementKind, x: number | bigint, strict: boolea
   }
   const n = x as number;
   if (kind.float) {
-    if (!kind.f32) return strict ? nanToUndefined(step64(n, false)) : n;
-    const r = Math.fround(n);
-    return nanToUndefined(strict ? (r >= n ? step32(r, false) : r) : r > n ? step32(r, false) : r);
+    if (!kind.f32 && !kind.f16) return strict ? nanToUndefined(step64(n, false)) : n;
+    const [round, step] = narrow(kind);
+    const r = round(n);
+    return nanToUndefined(strict ? (r >= n ? step(r, false) : r) : r > n ? step(r, false) : r);
   }
   const v = strict ? Math.ceil(n) - 1 : Math.floor(n);
   if (v < (kind.min as number) || Number.isNaN(v)) return undefined;

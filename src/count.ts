@@ -17,6 +17,7 @@ import { toDensity } from './histogram-density';
 import { ESTIMATORS, estimatedBinCount, type Estimator, type Sample } from './histogram-estimators';
 import { reduceSource, reduceSourceSync, type Reduction } from './stream/reduce';
 import { isSource, type Ctor, type Source } from './stream/source';
+import { forAddon, isHalf } from './half';
 
 const INCLUSIVE = ['both', 'neither', 'left', 'right'] as const;
 
@@ -47,7 +48,7 @@ const NATIVE_HISTOGRAM_NS_PER_ELEMENT = 3;
 function countCall(fn: string, job: CountJob): Call<CountJob, number, number> {
   return {
     fn, kernel: countKernel, job,
-    native: (addon: Addon, async, id, threads) => addon.count(async, id, threads, job.data, job.lo, job.hi, job.valid),
+    native: (addon: Addon, async, id, threads) => addon.count(async, id, threads, forAddon(job.data), job.lo, job.hi, job.valid, isHalf(job.data)),
     nativeResult: (value) => value as number,
     nativeNs: NATIVE_NS_PER_BYTE * job.data.byteLength,
   };
@@ -131,7 +132,8 @@ export function prepareByAxis(fn: string, axis: Axis, m: unknown, lo: unknown, h
   const call: Call<CountByRowJob, unknown, void> = {
     fn, kernel: axis === 'row' ? countByRowKernel : countByColumnKernel, job,
     native: (addon: Addon, async, id, threads) =>
-      (axis === 'row' ? addon.countByRow : addon.countByColumn).call(addon, async, id, threads, data, rows, cols, job.lo, job.hi, out, valid),
+      (axis === 'row' ? addon.countByRow : addon.countByColumn).call(addon, async, id, threads, forAddon(data), rows, cols, job.lo, job.hi,
+        out, valid, isHalf(data)),
     nativeResult: () => undefined,
     nativeNs: NATIVE_NS_PER_BYTE * rows * cols * data.BYTES_PER_ELEMENT, // data may be longer than the matrix
   };
@@ -198,10 +200,12 @@ function prepareHistogram(fn: string, data: unknown, edgesFor: (d: NumericArray)
   const valid = validBitmap(fn, opts, d.length);
   const e = checkEdges(fn, edgesFor(d));
   const out = v.allocate(fn, () => 'the histogram', Float64Array, e.length - 1);
-  const bins = thresholds(d, e);
+  // The weighted kernels have no half path: halves widened to float32 (exact) bin alike.
+  const counted = weights && isHalf(d) ? Float32Array.from(d as ArrayLike<number>) : d;
+  const bins = thresholds(counted, e);
   if (!bins) return { o, out, edges: e };
   const job: HistogramJob = {
-    data: d, lower: bins.lower, upper: bins.upper, out: out.subarray(0, bins.lower.length),
+    data: counted, lower: bins.lower, upper: bins.upper, out: out.subarray(0, bins.lower.length),
     first: bins.guess?.first ?? 0, scale: bins.guess?.scale ?? 0, valid,
   };
   if (weights) {
@@ -211,7 +215,8 @@ function prepareHistogram(fn: string, data: unknown, edgesFor: (d: NumericArray)
   }
   const call: Call<HistogramJob, Float64Array, void> = {
     fn, kernel: histogramKernel, job,
-    native: (addon: Addon, async, id, threads) => addon.histogram(async, id, threads, d, job.lower, job.upper, job.out, job.first, job.scale, valid),
+    native: (addon: Addon, async, id, threads) => addon.histogram(async, id, threads, forAddon(d), forAddon(job.lower), job.upper, job.out,
+      job.first, job.scale, valid, isHalf(d)),
     nativeResult: () => undefined,
     nativeNs: NATIVE_HISTOGRAM_NS_PER_ELEMENT * d.length,
   };
@@ -251,6 +256,7 @@ function histogramReduction(fn: string, edgesFor: (block: NumericArray) => Array
 }
 
 const isFloat32 = (data: NumericArray) => v.typedArrayKind(data) === 'Float32Array';
+const isFloat16 = (data: NumericArray) => v.typedArrayKind(data) === 'Float16Array';
 
 /** numpy's outer range when it comes from the data: its min and max, NaN ignored; [0, 1] when there is no value. */
 function dataRange(fn: string, data: NumericArray, mm: MinMax): OuterRange {
@@ -258,7 +264,7 @@ function dataRange(fn: string, data: NumericArray, mm: MinMax): OuterRange {
   const first = Number(mm.min), last = Number(mm.max);
   if (!Number.isFinite(first) || !Number.isFinite(last))
     throw rangeError(fn, codes.OUT_OF_RANGE, `the data's range [${first}, ${last}] is not finite: give options.range`);
-  return { first, last, float32Math: isFloat32(data) };
+  return { first, last, float32Math: isFloat32(data), float16Math: isFloat16(data) };
 }
 
 const givenRange = ([first, last]: [number, number]): OuterRange => ({ first, last, float32Math: false });
@@ -335,7 +341,7 @@ function binsOf(fn: string, bins: unknown, opts: HistogramOptions | undefined, s
   return {
     dataRange: !range,
     edgesFor: (data: NumericArray, mm?: MinMax): ArrayLike<number> =>
-      equalEdges(range ? givenRange(range) : dataRange(fn, data, mm!), count, isFloat32(data)),
+      equalEdges(range ? givenRange(range) : dataRange(fn, data, mm!), count, isFloat32(data), isFloat16(data)),
     float32Edges: isFloat32,
   };
 }

@@ -5,19 +5,22 @@
 // element's bin against these very edges, so with them the explicit-edges kernel gives
 // numpy's counts.
 import { codes, describe, rangeError, typeError } from './errors';
+import { f16round } from './half';
 
 export interface OuterRange {
   first: number;
   last: number;
   /** The range came from float32 data, so numpy's linspace runs in float32. */
   float32Math: boolean;
+  /** The range came from float16 data: numpy's linspace runs in float16 (each operation rounded to it). */
+  float16Math?: boolean;
 }
 
 const same = (x: number) => x;
 
 /** numpy's `_get_bin_edges` for an integer `bins`: bins + 1 edges. */
-export function equalEdges(range: OuterRange, bins: number, float32Data: boolean): number[] {
-  const r = range.float32Math ? Math.fround : same;
+export function equalEdges(range: OuterRange, bins: number, float32Data: boolean, float16Data = false): number[] {
+  const r = range.float16Math ? f16round : range.float32Math ? Math.fround : same;
   let { first, last } = range;
   if (first === last) {
     first = r(first - 0.5);
@@ -27,7 +30,7 @@ export function equalEdges(range: OuterRange, bins: number, float32Data: boolean
   const edges = new Array<number>(bins + 1);
   for (let i = 0; i <= bins; i++) edges[i] = r((step === 0 ? r(r(i / bins) * delta) : r(i * step)) + first);
   edges[bins] = last;
-  return float32Data ? edges.map(Math.fround) : edges;
+  return float16Data ? edges.map(f16round) : float32Data ? edges.map(Math.fround) : edges;
 }
 
 /** options.range: two finite numbers, the first not above the second (numpy's checks). */

@@ -15,7 +15,7 @@ export { codes } from './errors';
 export type { CoreKernelsError, ErrorCode } from './errors';
 export type {
   BackendChoice, BackendName, CallOptions, FloatArray, GemmArgs, GemmBatchArgs, Inclusive, Info, Matrix, NumericArray, RangeOptions,
-  RangeSyncOptions, SyncOptions, ThreadsSource, Dtype, StreamOptions, MinMax, HistogramOptions,
+  RangeSyncOptions, SyncOptions, ThreadsSource, Dtype, StreamOptions, MinMax, HistogramOptions, HalfArray, GemmArray,
   HistogramEdgesOptions, HistogramEstimator,
 } from './types';
 export type { MatvecOptions, MatvecSyncOptions } from './types';

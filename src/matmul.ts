@@ -4,16 +4,27 @@ import { runAsync, runSync, type Call } from './dispatch';
 import { codes, rangeError } from './errors';
 import { gemmKernel, type GemmJob } from './kernels/gemm';
 import { gemmBatchKernel, type GemmBatchJob } from './kernels/gemm-batch';
-import type { CallOptions, FloatArray, GemmArgs, GemmBatchArgs, Matrix, SyncOptions } from './types';
+import { forAddon, isHalf } from './half';
+import type { CallOptions, GemmArgs, GemmArray, GemmBatchArgs, Matrix, SyncOptions } from './types';
 import * as v from './validate';
 
-type FloatCtor = { new (n: number): FloatArray; new (b: ArrayBuffer, offset: number, length: number): FloatArray; readonly BYTES_PER_ELEMENT: number };
+type FloatCtor = { new (n: number): GemmArray; new (b: ArrayBuffer, offset: number, length: number): GemmArray; readonly BYTES_PER_ELEMENT: number };
 
-function checkMatrix(fn: string, name: string, m: unknown): Required<Matrix> {
+/**
+ * The result's element type: the operands', or float32 for half operands (whose products
+ * are computed in float32 anyway). Mixing operand types stays refused, as numpy's
+ * promotion would make a copy the caller did not ask for.
+ */
+function resultKind(fn: string, name: string, c: GemmArray, a: GemmArray, aName: string): void {
+  if (isHalf(a) && v.typedArrayKind(c) === 'Float32Array') return;
+  v.sameKind(fn, name, c, a, aName);
+}
+
+function checkMatrix(fn: string, name: string, m: unknown): Required<Matrix<GemmArray>> {
   const { rows, cols } = v.shape(fn, name, m);
   const given = (m as Matrix).batch, batch = given === undefined ? 1 : v.size(fn, `${name}.batch`, given);
   if (batch === 0) throw rangeError(fn, codes.OUT_OF_RANGE, `${name}.batch must be at least 1 (got 0)`);
-  const data = v.floatArray(fn, `${name}.data`, (m as Matrix).data);
+  const data = v.gemmArray(fn, `${name}.data`, (m as Matrix).data);
   v.needLength(fn, `${name}.data`, data, batch * rows * cols,
     () => (batch === 1 ? `a ${rows}x${cols} matrix` : `a stack of ${batch} ${rows}x${cols} matrices`));
   return { data, rows, cols, batch };
@@ -34,11 +45,11 @@ function matmulJob(fn: string, a: unknown, b: unknown, out: unknown): GemmJob | 
   const batch = resultBatch(fn, A.batch, B.batch);
   const m = A.rows, n = B.cols, k = A.cols, size = batch * m * n;
   const what = () => (batch === 1 ? `the ${m}x${n} result` : `the ${batch} ${m}x${n} results`);
-  let c: FloatArray;
+  let c: GemmArray;
   if (out === undefined) c = v.allocate(fn, what, v.ctorOf(A.data) as unknown as FloatCtor, size, false);
   else {
-    c = v.floatArray(fn, 'options.out', out);
-    v.sameKind(fn, 'options.out', c, A.data, 'a.data');
+    c = v.gemmArray(fn, 'options.out', out);
+    resultKind(fn, 'options.out', c, A.data, 'a.data');
     if (c.length !== size)
       throw rangeError(fn, codes.OUT_SIZE, `options.out has ${c.length} elements but ${what()} ${batch === 1 ? 'needs' : 'need'} ${size}`);
     v.noOverlap(fn, 'options.out', c, [['a.data', A.data], ['b.data', B.data]]);
@@ -52,11 +63,8 @@ function matmulJob(fn: string, a: unknown, b: unknown, out: unknown): GemmJob | 
   return { ...job, batch, strideA: A.batch === 1 ? 0 : m * k, strideB: B.batch === 1 ? 0 : k * n, strideC: m * n };
 }
 
-function matmulCall(fn: string, job: GemmJob | GemmBatchJob): Call<object, void, void> {
-  return ('batch' in job ? gemmBatchCall(fn, job) : gemmCall(fn, job)) as Call<object, void, void>;
-}
 
-function product<T extends FloatArray>(job: GemmJob | GemmBatchJob): Matrix<T> {
+function product<T extends GemmArray>(job: GemmJob | GemmBatchJob): Matrix<T> {
   const result: Matrix<T> = { data: job.c as T, rows: job.m, cols: job.n };
   if ('batch' in job) result.batch = job.batch;
   return result;
@@ -73,7 +81,7 @@ interface Stack {
  * matrices `stride` apart, by default one stored matrix). Returns the ld, the stride, and
  * the elements one matrix spans.
  */
-function operand(fn: string, name: string, ldName: string, arr: FloatArray, ld: unknown,
+function operand(fn: string, name: string, ldName: string, arr: GemmArray, ld: unknown,
   rows: number, cols: number, colMajor: boolean, stack?: Stack): [number, number, number] {
   const minLd = Math.max(1, colMajor ? rows : cols);
   const lead = ld === undefined ? minLd : v.size(fn, ldName, ld);
@@ -95,15 +103,15 @@ function operand(fn: string, name: string, ldName: string, arr: FloatArray, ld: 
 function gemmJob(fn: string, args: unknown): GemmJob;
 function gemmJob(fn: string, args: unknown, batched: true): GemmBatchJob;
 function gemmJob(fn: string, args: unknown, batched = false): GemmJob | GemmBatchJob {
-  const g = v.object(fn, 'args', args) as unknown as GemmBatchArgs<FloatArray>;
+  const g = v.object(fn, 'args', args) as unknown as GemmBatchArgs<GemmArray>;
   const layout = v.oneOf(fn, 'layout', g.layout, ['row-major', 'col-major'] as const, 'row-major');
   const colMajor = layout === 'col-major';
   const transA = v.bool(fn, 'transA', g.transA, false), transB = v.bool(fn, 'transB', g.transB, false);
   const m = v.size(fn, 'm', g.m), n = v.size(fn, 'n', g.n), k = v.size(fn, 'k', g.k);
   const alpha = v.num(fn, 'alpha', g.alpha, 1), beta = v.num(fn, 'beta', g.beta, 0);
-  const a = v.floatArray(fn, 'a', g.a), b = v.floatArray(fn, 'b', g.b), c = v.floatArray(fn, 'c', g.c);
+  const a = v.gemmArray(fn, 'a', g.a), b = v.gemmArray(fn, 'b', g.b), c = v.gemmArray(fn, 'c', g.c);
   v.sameKind(fn, 'b', b, a, 'a');
-  v.sameKind(fn, 'c', c, a, 'a');
+  resultKind(fn, 'c', c, a, 'a');
   const stack = batched ? { batch: v.size(fn, 'batch', g.batch), strides: g } : undefined;
   const [lda, strideA] = operand(fn, 'a', 'lda', a, g.lda, transA ? k : m, transA ? m : k, colMajor, stack);
   const [ldb, strideB] = operand(fn, 'b', 'ldb', b, g.ldb, transB ? n : k, transB ? k : n, colMajor, stack);
@@ -129,13 +137,38 @@ function gemmCall(fn: string, job: GemmJob): Call<GemmJob, void, void> {
     kernel: gemmKernel,
     job,
     native: (addon: Addon, async, id, threads) =>
-      addon.gemm(async, id, threads, job.a, job.b, job.c, job.m, job.n, job.k, job.transA, job.transB,
-        job.lda, job.ldb, job.ldc, job.alpha, job.beta),
+      addon.gemm(async, id, threads, forAddon(job.a), forAddon(job.b), forAddon(job.c), job.m, job.n, job.k, job.transA, job.transB,
+        job.lda, job.ldb, job.ldc, job.alpha, job.beta, isHalf(job.a)),
     nativeResult: () => undefined,
     // ~50 GFLOP/s on one core for the small products this estimate decides on (f64 n = 128:
     // 60-75 measured, f32 twice that), so it errs towards the job runner.
     nativeNs: (2 * job.m * job.n * job.k) / 50,
   };
+}
+
+/**
+ * A stack of half products runs as the float32 stack of its operands widened (exact), C
+ * rounded once into the halves afterwards (or left in a Float32Array c): the arithmetic of
+ * gemm_half, which widens once too. The stacked kernels have no half path yet, so this costs
+ * a float32 copy of each operand.
+ */
+function widenedStack(job: GemmBatchJob): { job: GemmBatchJob; finish: () => void } {
+  if (!isHalf(job.a)) return { job, finish: () => undefined };
+  const c = job.c, c32 = isHalf(c) ? Float32Array.from(c as ArrayLike<number>) : c;
+  const wide = { ...job, a: Float32Array.from(job.a as ArrayLike<number>), b: Float32Array.from(job.b as ArrayLike<number>), c: c32 };
+  return { job: wide, finish: () => { if (c32 !== c) (c as unknown as Float32Array).set(c32); } };
+}
+
+async function runBatch(fn: string, job: GemmBatchJob, o: v.CheckedOptions): Promise<void> {
+  const w = widenedStack(job);
+  await runAsync(gemmBatchCall(fn, w.job), o);
+  w.finish();
+}
+
+function runBatchSync(fn: string, job: GemmBatchJob, o: v.CheckedOptions): void {
+  const w = widenedStack(job);
+  runSync(gemmBatchCall(fn, w.job), o);
+  w.finish();
 }
 
 function gemmBatchCall(fn: string, job: GemmBatchJob): Call<GemmBatchJob, void, void> {
@@ -151,45 +184,55 @@ function gemmBatchCall(fn: string, job: GemmBatchJob): Call<GemmBatchJob, void, 
   };
 }
 
-/** C = A·B for dense row-major matrices of one element type. */
-export async function matmul<T extends FloatArray>(a: Matrix<T>, b: Matrix<T>, opts?: CallOptions & { out?: T }): Promise<Matrix<T>> {
+/**
+ * C = A·B for dense row-major matrices of one element type, or stacks of them (`batch`).
+ * Float16Array operands are multiplied in float32 and give a Float16Array, or fill a
+ * Float32Array `out`.
+ */
+export async function matmul<T extends GemmArray, O extends GemmArray = T>(a: Matrix<T>, b: Matrix<T>,
+  opts?: CallOptions & { out?: O }): Promise<Matrix<O>> {
   const o = v.callOptions('matmul', opts);
   const job = matmulJob('matmul', a, b, opts?.out);
-  await runAsync(matmulCall('matmul', job), o);
+  if ('batch' in job) await runBatch('matmul', job, o);
+  else await runAsync(gemmCall('matmul', job), o);
   return product(job);
 }
 
-export function matmulSync<T extends FloatArray>(a: Matrix<T>, b: Matrix<T>, opts?: SyncOptions & { out?: T }): Matrix<T> {
+export function matmulSync<T extends GemmArray, O extends GemmArray = T>(a: Matrix<T>, b: Matrix<T>,
+  opts?: SyncOptions & { out?: O }): Matrix<O> {
   const o = v.callOptions('matmulSync', opts);
   const job = matmulJob('matmulSync', a, b, opts?.out);
-  runSync(matmulCall('matmulSync', job), o);
+  if ('batch' in job) runBatchSync('matmulSync', job, o);
+  else runSync(gemmCall('matmulSync', job), o);
   return product(job);
 }
 
-/** BLAS gemm: C = alpha·op(A)·op(B) + beta·C, written into args.c, which is returned. */
-export async function gemm<T extends FloatArray>(args: GemmArgs<T>, opts?: CallOptions): Promise<T> {
+/**
+ * BLAS gemm: C = alpha·op(A)·op(B) + beta·C, written into args.c, which is returned. Half
+ * (Float16Array) A and B are computed in float32; c is a Float16Array or a Float32Array.
+ */
+export async function gemm<T extends GemmArray>(args: GemmArgs<T>, opts?: CallOptions): Promise<GemmArgs<T>['c']> {
   const o = v.callOptions('gemm', opts);
   const job = gemmJob('gemm', args);
   await runAsync(gemmCall('gemm', job), o);
   return args.c;
 }
 
-export function gemmSync<T extends FloatArray>(args: GemmArgs<T>, opts?: SyncOptions): T {
+export function gemmSync<T extends GemmArray>(args: GemmArgs<T>, opts?: SyncOptions): GemmArgs<T>['c'] {
   const o = v.callOptions('gemmSync', opts);
   runSync(gemmCall('gemmSync', gemmJob('gemmSync', args)), o);
   return args.c;
 }
 
 /** BLAS strided batched gemm: C_i = alpha·op(A_i)·op(B_i) + beta·C_i for i < args.batch, written into args.c, which is returned. */
-export async function gemmBatch<T extends FloatArray>(args: GemmBatchArgs<T>, opts?: CallOptions): Promise<T> {
+export async function gemmBatch<T extends GemmArray>(args: GemmBatchArgs<T>, opts?: CallOptions): Promise<GemmBatchArgs<T>['c']> {
   const o = v.callOptions('gemmBatch', opts);
-  const job = gemmJob('gemmBatch', args, true);
-  await runAsync(gemmBatchCall('gemmBatch', job), o);
+  await runBatch('gemmBatch', gemmJob('gemmBatch', args, true), o);
   return args.c;
 }
 
-export function gemmBatchSync<T extends FloatArray>(args: GemmBatchArgs<T>, opts?: SyncOptions): T {
+export function gemmBatchSync<T extends GemmArray>(args: GemmBatchArgs<T>, opts?: SyncOptions): GemmBatchArgs<T>['c'] {
   const o = v.callOptions('gemmBatchSync', opts);
-  runSync(gemmBatchCall('gemmBatchSync', gemmJob('gemmBatchSync', args, true)), o);
+  runBatchSync('gemmBatchSync', gemmJob('gemmBatchSync', args, true), o);
   return args.c;
 }

@@ -1,19 +1,22 @@
 // Building blocks for pipelines: dense matrices and shared arrays.
 import { codes, describe, rangeError, typeError } from './errors';
 import type { FloatArray, Matrix, NumericArray } from './types';
-import { arrayTypeError, FLOAT_TYPES, isNumericCtor, NUMERIC_TYPES, size } from './validate';
+import { Float16 } from './half';
+import type { GemmArray } from './types';
+import { arrayTypeError, GEMM_TYPES, isNumericCtor, NUMERIC_TYPES, size } from './validate';
 
-type FloatCtor<T extends FloatArray> = { new (n: number): T; new (b: SharedArrayBuffer): T; BYTES_PER_ELEMENT: number };
+type FloatCtor<T extends GemmArray> = { new (n: number): T; new (b: SharedArrayBuffer): T; BYTES_PER_ELEMENT: number };
 
+/** What matmul takes: Float32Array, Float64Array, and Float16Array where the runtime has it. */
 function floatCtor(fn: string, type: unknown): void {
-  if (type !== Float32Array && type !== Float64Array) throw arrayTypeError(fn, type, FLOAT_TYPES);
+  if (type !== Float32Array && type !== Float64Array && (Float16 === undefined || type !== Float16)) throw arrayTypeError(fn, type, GEMM_TYPES);
 }
 
 /**
  * A zero-filled rows×cols matrix; { shared: true } puts it on a SharedArrayBuffer, and
  * { batch } makes a stack of that many (numpy's zeros((batch, rows, cols))).
  */
-export function matrix<T extends FloatArray>(type: { new (n: number): T }, rows: number, cols: number,
+export function matrix<T extends GemmArray>(type: { new (n: number): T }, rows: number, cols: number,
   opts?: { shared?: boolean; batch?: number }): Matrix<T> {
   floatCtor('matrix', type);
   size('matrix', 'rows', rows);

@@ -3,40 +3,42 @@ import type { Addon } from './backends/native';
 import { checkAborted, runAsync, runSync, type Call } from './dispatch';
 import { codes, rangeError } from './errors';
 import { gemvKernel, type GemvJob } from './kernels/gemv';
-import type { FloatArray, MatvecOptions, MatvecSyncOptions, Matrix } from './types';
+import { isHalf } from './half';
+import type { FloatArray, GemmArray, MatvecOptions, MatvecSyncOptions, Matrix } from './types';
 import * as v from './validate';
 
-type FloatCtor = { new (n: number): FloatArray; new (b: ArrayBuffer, offset: number, length: number): FloatArray; readonly BYTES_PER_ELEMENT: number };
+type FloatCtor = { new (n: number): GemmArray; new (b: ArrayBuffer, offset: number, length: number): GemmArray; readonly BYTES_PER_ELEMENT: number };
 
 // The addon streams A at ~13 GB/s on one core (as a count does): tiny async calls run inline.
 const NATIVE_NS_PER_BYTE = 0.08;
 
-function gemvJob(fn: string, a: unknown, x: unknown, opts: MatvecOptions | undefined): GemvJob {
+function gemvJob(fn: string, a: unknown, x: unknown, opts: MatvecOptions<GemmArray> | undefined): GemvJob {
   const { rows, cols } = v.shape(fn, 'a', a);
   const batch = (a as Matrix).batch;
   if (batch !== undefined && batch !== 1)
     throw rangeError(fn, codes.SHAPE_MISMATCH, `a is a stack (a.batch is ${String(batch)}); matvec takes one matrix ` +
       '(for a stack, matmul(a, { data: x, rows: a.cols, cols: 1 }) broadcasts x over it)');
-  const data = v.floatArray(fn, 'a.data', (a as Matrix).data);
+  const data = v.gemmArray(fn, 'a.data', (a as Matrix).data);
   v.needLength(fn, 'a.data', data, rows * cols, () => `a ${rows}x${cols} matrix`);
   const trans = v.bool(fn, 'options.transpose', opts?.transpose, false);
-  const vec = v.floatArray(fn, 'x', x);
+  const vec = v.gemmArray(fn, 'x', x);
   v.sameKind(fn, 'x', vec, data, 'a.data');
   const inner = trans ? rows : cols, outer = trans ? cols : rows;
   if (vec.length !== inner)
     throw rangeError(fn, codes.SHAPE_MISMATCH, `x has ${vec.length} elements but a is ${rows}x${cols} ` +
       `(x.length must equal ${trans ? 'a.rows, as transpose is true' : 'a.cols'})`);
-  let y: FloatArray;
+  let y: GemmArray;
   const out = opts?.out;
   if (out === undefined) y = v.allocate(fn, () => `the ${outer}-element result`, v.ctorOf(data) as unknown as FloatCtor, outer, false);
   else {
-    y = v.floatArray(fn, 'options.out', out);
-    v.sameKind(fn, 'options.out', y, data, 'a.data');
+    y = v.gemmArray(fn, 'options.out', out);
+    if (!(isHalf(data) && v.typedArrayKind(y) === 'Float32Array')) v.sameKind(fn, 'options.out', y, data, 'a.data');
     if (y.length !== outer)
       throw rangeError(fn, codes.OUT_SIZE, `options.out has ${y.length} elements but ${trans ? 'aᵀ·x' : 'a·x'} has ${outer}`);
     v.noOverlap(fn, 'options.out', y, [['a.data', data], ['x', vec]]);
   }
-  return { a: data, rows, cols, x: vec, y, trans };
+  // Halves are widened to float32 before any kernel sees the job (widened() below).
+  return { a: data as FloatArray, rows, cols, x: vec as FloatArray, y: y as FloatArray, trans };
 }
 
 /** Whether there is nothing to run: an empty y, or an empty sum (y is then zeros, as numpy gives). */
@@ -57,18 +59,42 @@ function gemvCall(fn: string, job: GemvJob): Call<GemvJob, Float64Array | undefi
   };
 }
 
-/** y = A·x, or Aᵀ·x with `transpose: true` (BLAS gemv); A is read once. Returns y (`out` when given). */
-export async function matvec<T extends FloatArray>(a: Matrix<T>, x: T, opts?: MatvecOptions<T>): Promise<T> {
+/**
+ * Halves run as the float32 product of the operands widened (exact), y rounded once into
+ * halves (or left in a Float32Array out): float32 accumulation, as matmul's. gemv has no
+ * half kernel yet, so this costs a float32 copy of A: correct, not at bandwidth.
+ */
+function widened(job: GemvJob): { job: GemvJob; finish: () => void } {
+  if (!isHalf(job.a)) return { job, finish: () => undefined };
+  const y = job.y, y32 = isHalf(y) ? new Float32Array(y.length) : y;
+  const wide = { ...job, a: Float32Array.from(job.a as ArrayLike<number>), x: Float32Array.from(job.x as ArrayLike<number>), y: y32 };
+  return { job: wide, finish: () => { if (y32 !== y) (y as unknown as Float32Array).set(y32); } };
+}
+
+/**
+ * y = A·x, or Aᵀ·x with `transpose: true` (BLAS gemv); A is read once. Returns y (`out` when
+ * given). Float16Array operands accumulate in float32 and give a Float16Array, or fill a
+ * Float32Array `out`.
+ */
+export async function matvec<T extends GemmArray>(a: Matrix<T>, x: T, opts?: MatvecOptions<T>): Promise<T> {
   const o = v.callOptions('matvec', opts);
   const job = gemvJob('matvec', a, x, opts);
   checkAborted('matvec', o); // before trivial() writes zeros: an aborted call leaves out alone
-  if (!trivial(job)) await runAsync(gemvCall('matvec', job), o);
+  if (!trivial(job)) {
+    const w = widened(job);
+    await runAsync(gemvCall('matvec', w.job), o);
+    w.finish();
+  }
   return job.y as T;
 }
 
-export function matvecSync<T extends FloatArray>(a: Matrix<T>, x: T, opts?: MatvecSyncOptions<T>): T {
+export function matvecSync<T extends GemmArray>(a: Matrix<T>, x: T, opts?: MatvecSyncOptions<T>): T {
   const o = v.callOptions('matvecSync', opts);
   const job = gemvJob('matvecSync', a, x, opts);
-  if (!trivial(job)) runSync(gemvCall('matvecSync', job), o);
+  if (!trivial(job)) {
+    const w = widened(job);
+    runSync(gemvCall('matvecSync', w.job), o);
+    w.finish();
+  }
   return job.y as T;
 }

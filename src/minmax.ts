@@ -6,6 +6,7 @@ import { reduceSource, reduceSourceSync, type Reduction } from './stream/reduce'
 import { isSource, type Source } from './stream/source';
 import type { MinMax, MinMaxOptions, NumericArray, StreamOptions, SyncOptions, ValidityOptions } from './types';
 import * as v from './validate';
+import { forAddon, isHalf } from './half';
 import { noValidForSource, validBitmap } from './valid';
 
 const NONE: MinMax = { min: NaN, max: NaN };
@@ -21,7 +22,7 @@ function prepare(fn: string, data: unknown, opts: MinMaxOptions | undefined) {
     fn,
     kernel: minMaxKernel,
     job,
-    native: (addon: Addon, async, id, threads) => addon.minMax(async, id, threads, d, valid),
+    native: (addon: Addon, async, id, threads) => addon.minMax(async, id, threads, forAddon(d), valid, isHalf(d)),
     nativeResult: (value) => minMaxResult(value as MinMaxPart),
     nativeNs: NATIVE_NS_PER_BYTE * d.byteLength,
   };

@@ -1,6 +1,15 @@
 // The public types of corekernels (see DESIGN.md, "Public API").
 
+import type { HalfArray } from './half';
+
 export type FloatArray = Float32Array | Float64Array;
+/**
+ * A Float16Array (Node 24+, Bun, Deno), typed structurally since TypeScript's ES2022 lib has
+ * none: the counts, histograms and minMax read it; matmul and gemm take it as operands.
+ */
+export type { HalfArray };
+/** What matmul and gemm take: float32, float64, or half operands (computed in float32). */
+export type GemmArray = FloatArray | HalfArray;
 export type NumericArray =
   | Int8Array
   | Uint8Array
@@ -12,10 +21,11 @@ export type NumericArray =
   | Float32Array
   | Float64Array
   | BigInt64Array
-  | BigUint64Array;
+  | BigUint64Array
+  | HalfArray;
 
 /** A dense row-major matrix; with `batch`, a stack of that many, one after another (numpy's [batch, rows, cols]). */
-export interface Matrix<T extends FloatArray = FloatArray> {
+export interface Matrix<T extends GemmArray = FloatArray> {
   data: T;
   rows: number;
   cols: number;
@@ -35,7 +45,7 @@ export interface CallOptions {
 }
 export type SyncOptions = Omit<CallOptions, 'signal'>;
 
-export interface GemmArgs<T extends FloatArray> {
+export interface GemmArgs<T extends GemmArray> {
   layout?: 'row-major' | 'col-major';
   transA?: boolean;
   transB?: boolean;
@@ -49,7 +59,8 @@ export interface GemmArgs<T extends FloatArray> {
   lda?: number;
   b: T;
   ldb?: number;
-  c: T;
+  /** For half a and b, a Float16Array or a Float32Array. */
+  c: T | (T extends HalfArray ? Float32Array : never);
   ldc?: number;
 }
 
@@ -60,7 +71,7 @@ export interface GemmArgs<T extends FloatArray> {
  * matrix (its rows, or columns in col-major, times its leading dimension): matrices packed
  * one after another.
  */
-export interface GemmBatchArgs<T extends FloatArray> extends GemmArgs<T> {
+export interface GemmBatchArgs<T extends GemmArray> extends GemmArgs<T> {
   batch: number;
   strideA?: number;
   strideB?: number;
@@ -86,11 +97,12 @@ export interface HistogramOptions extends CallOptions, ValidityOptions {
 }
 
 /** matvec's options: y = A·x, or Aᵀ·x with transpose; `out` receives y (same element type, not sharing memory with A or x). */
-export interface MatvecOptions<T extends FloatArray = FloatArray> extends CallOptions {
+export interface MatvecOptions<T extends GemmArray = FloatArray> extends CallOptions {
   transpose?: boolean;
-  out?: T;
+  /** For half a and x, a Float16Array or a Float32Array. */
+  out?: T | (T extends HalfArray ? Float32Array : never);
 }
-export type MatvecSyncOptions<T extends FloatArray = FloatArray> = Omit<MatvecOptions<T>, 'signal'>;
+export type MatvecSyncOptions<T extends GemmArray = FloatArray> = Omit<MatvecOptions<T>, 'signal'>;
 /** histogramEdges' options: numpy.histogram_bin_edges' `range`. */
 export interface HistogramEdgesOptions extends CallOptions, ValidityOptions {
   range?: [number, number];

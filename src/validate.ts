@@ -2,12 +2,14 @@
 // async entry points turn a throw into a rejection.
 import { checkBackend, checkThreadCount, defaultBackend, threads } from './config';
 import { codes, describe, rangeError, typeError } from './errors';
+import { Float16 } from './half';
 import { pooledView } from './result-pool';
-import type { BackendChoice, CallOptions, FloatArray, NumericArray } from './types';
+import type { BackendChoice, CallOptions, FloatArray, GemmArray, NumericArray } from './types';
 
+// Float16Array where the runtime has one (Node 24+): last, so messages elsewhere read as before.
 const NUMERIC_KINDS = [
   Int8Array, Uint8Array, Uint8ClampedArray, Int16Array, Uint16Array, Int32Array, Uint32Array,
-  Float32Array, Float64Array, BigInt64Array, BigUint64Array,
+  Float32Array, Float64Array, BigInt64Array, BigUint64Array, ...(Float16 ? [Float16] : []),
 ] as const;
 
 const typedArrayProto = Object.getPrototypeOf(Int8Array.prototype) as object;
@@ -64,6 +66,9 @@ function plainArray(fn: string, name: string, value: unknown, kind: string): Num
 /** Every element type the counts and histograms take, for messages. */
 export const NUMERIC_TYPES = `${NUMERIC_KINDS.slice(0, -1).map((k) => k.name).join(', ')} or ${NUMERIC_KINDS.at(-1)!.name}`;
 const FLOAT_TYPES = 'Float32Array or Float64Array';
+/** What matmul and gemm take: the float types, and Float16Array where the runtime has one. */
+const GEMM_KINDS = ['Float32Array', 'Float64Array', ...(Float16 ? ['Float16Array'] : [])];
+export const GEMM_TYPES = Float16 ? 'Float32Array, Float64Array or Float16Array' : FLOAT_TYPES;
 
 /** The type of an ArrayBuffer view as the engine knows it (Float16Array, DataView, ...), else undefined. */
 function viewKind(value: unknown): string | undefined {
@@ -96,6 +101,14 @@ export function floatArray(fn: string, name: string, value: unknown): FloatArray
   if (kind !== 'Float32Array' && kind !== 'Float64Array')
     throw wrongType(fn, name, value, `${fn} takes ${FLOAT_TYPES}`, `a ${FLOAT_TYPES}`);
   return plainArray(fn, name, value, kind) as FloatArray;
+}
+
+/** An operand of matmul or gemm: Float32Array, Float64Array or (where there is one) Float16Array. */
+export function gemmArray(fn: string, name: string, value: unknown): GemmArray {
+  const kind = typedArrayKind(value);
+  if (kind === undefined || !GEMM_KINDS.includes(kind))
+    throw wrongType(fn, name, value, `${fn} takes ${GEMM_TYPES}`, `a ${GEMM_TYPES}`);
+  return plainArray(fn, name, value, kind) as GemmArray;
 }
 
 const TypedArray = Object.getPrototypeOf(Int8Array) as Function;

@@ -60,7 +60,7 @@ describe('parseCommand', () => {
     usage(['bench', '--sizes', '0']);
     usage(['bench', '--sizes', '64,,128']);
     usage(['bench', 'count', '--sizes', 'matmul:64']);
-    usage(['bench', '--dtype', 'f16']);
+    usage(['bench', '--dtype', 'f8']);
     usage(['bench', '--threads', '0']);
     usage(['bench', '--threads', '1.5']);
     usage(['bench', '--backends', 'gpu']);
@@ -112,6 +112,12 @@ describe('plan', () => {
 
   it('refuses more threads than threads() allows, naming COREKERNELS_THREADS', () => {
     expect(() => plan(bench('--threads', '1,3'), withNative)).toThrow(/COREKERNELS_THREADS/);
+  });
+
+  it('plans f16 (Float16Array) matmul, count and histogram exactly where the runtime has Float16Array', () => {
+    if (typeof (globalThis as { Float16Array?: unknown }).Float16Array !== 'function') return usage(['bench', '--dtype', 'f16']);
+    const cases = plan(bench('--sizes', 'matmul:64', '--sizes', 'count:1k', '--sizes', 'histogram:1k', '--dtype', 'f16', '--backends', 'js'), withNative).map(key);
+    expect(cases).toEqual(['matmul f16 64 js 1', 'countInRangeByRow i32 1000 js 1', 'countInRange f16 1000 js 1', 'histogram f16 1000 js 1']);
   });
 
   it('keeps the per-row count on int32 whatever --dtype says', () => {

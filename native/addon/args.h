@@ -5,6 +5,8 @@
 #include <cstdint>
 #include <type_traits>
 
+#include "../runtime/half.h"
+
 // Unwrapping of positional arguments. The TS layer has validated everything; these checks
 // only keep a caller that bypasses it (the raw addon) from reaching undefined behaviour.
 namespace ck {
@@ -46,6 +48,21 @@ decltype(auto) visit_element_type(Napi::Env env, napi_typedarray_type t, F&& fn)
   }
 }
 
+// Float16Array data crosses as a Uint16Array view of the same memory plus a trailing `true`
+// (the argument at index i): the Node-API of Node 20 and 22, which the addon is built
+// against, has no Float16Array kind, and older runtimes would not report one.
+inline bool half_flag(const Napi::CallbackInfo& info, size_t i) {
+  return info.Length() > i && info[i].IsBoolean() && info[i].As<Napi::Boolean>().Value();
+}
+
+// visit_element_type, with T = half when the half flag was passed (over a Uint16Array).
+template <class F>
+decltype(auto) visit_stored_type(Napi::Env env, napi_typedarray_type t, bool is_half, F&& fn) {
+  if (!is_half) return visit_element_type(env, t, fn);
+  if (t != napi_uint16_array) throw_type(env, "half data must cross as a Uint16Array");
+  return fn(Tag<half>{});
+}
+
 // A scalar argument in element type T: a BigInt for 64-bit integers, a number otherwise
 // (already representable exactly; the TS layer converted it).
 template <class T>
@@ -58,6 +75,8 @@ T scalar_arg(const Napi::CallbackInfo& info, size_t i) {
     } else {
       return info[i].As<Napi::BigInt>().Uint64Value(&lossless);
     }
+  } else if constexpr (std::is_same_v<T, half>) {
+    return half{float_to_half(static_cast<float>(number_arg(info, i)))};
   } else {
     return static_cast<T>(number_arg(info, i));
   }
@@ -74,6 +93,10 @@ Napi::Value scalar_value(Napi::Env env, T x) {
 // The array's elements as T, after checking that the array really holds T.
 template <class T>
 T* elements(Napi::Env env, const ArrayArg& a) {
+  if constexpr (std::is_same_v<T, half>) {
+    if (a.type != napi_uint16_array) throw_type(env, "TypedArray element types differ");
+    return static_cast<T*>(a.data);
+  }
   bool ok = visit_element_type(env, a.type, [](auto tag) { return std::is_same_v<typename decltype(tag)::type, T>; });
   if (!ok) throw_type(env, "TypedArray element types differ");
   return static_cast<T*>(a.data);

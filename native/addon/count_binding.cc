@@ -108,29 +108,31 @@ class MinMaxJob : public Job {
   const T* data_;
   size_t n_;
   const uint8_t* valid_;
-  MinMax<T> r_{};
+  MinMax<compute_t<T>> r_{};
 };
 
 }  // namespace
 
-// minMax(async, id, threads, data, valid?): [lo, hi] of the non-NaN (present) elements.
+// Each takes a trailing `true`, after `valid`, when the data is halves (args.h, half_flag).
+
+// minMax(async, id, threads, data, valid?, half?): [lo, hi] of the non-NaN (present) elements.
 Napi::Value bind_min_max(const Napi::CallbackInfo& info, EnvJobs& jobs) {
   Napi::Env env = info.Env();
   const ArrayArg d = array_arg(info, kFirstKernelArg);
   const uint8_t* valid = valid_arg(info, kFirstKernelArg + 1, d.length);
-  return run_job(info, jobs, visit_element_type(env, d.type, [&](auto tag) -> std::unique_ptr<Job> {
+  return run_job(info, jobs, visit_stored_type(env, d.type, half_flag(info, kFirstKernelArg + 2), [&](auto tag) -> std::unique_ptr<Job> {
     using T = typename decltype(tag)::type;
     return std::make_unique<MinMaxJob<T>>(elements<T>(env, d), d.length, valid);
   }));
 }
 
-// countInRange(async, id, threads, data, lo, hi, valid?): lo and hi inclusive, in the element domain.
+// countInRange(async, id, threads, data, lo, hi, valid?, half?): lo and hi inclusive, in the element domain.
 Napi::Value bind_count(const Napi::CallbackInfo& info, EnvJobs& jobs) {
   Napi::Env env = info.Env();
   const size_t i = kFirstKernelArg;
   const ArrayArg d = array_arg(info, i);
   const uint8_t* valid = valid_arg(info, i + 3, d.length);
-  return run_job(info, jobs, visit_element_type(env, d.type, [&](auto tag) -> std::unique_ptr<Job> {
+  return run_job(info, jobs, visit_stored_type(env, d.type, half_flag(info, i + 4), [&](auto tag) -> std::unique_ptr<Job> {
     using T = typename decltype(tag)::type;
     return std::make_unique<CountJob<T>>(elements<T>(env, d), d.length, scalar_arg<T>(info, i + 1), scalar_arg<T>(info, i + 2),
                                          valid);
@@ -150,7 +152,7 @@ Napi::Value bind_count_by_axis(const Napi::CallbackInfo& info, EnvJobs& jobs, co
   if (out.type != napi_uint32_array || out.length < (kByColumn ? cols : rows) || (cols != 0 && d.length / cols < rows))
     throw_type(env, bad);
   const uint8_t* valid = valid_arg(info, i + 6, rows * cols);
-  return run_job(info, jobs, visit_element_type(env, d.type, [&](auto tag) -> std::unique_ptr<Job> {
+  return run_job(info, jobs, visit_stored_type(env, d.type, half_flag(info, i + 7), [&](auto tag) -> std::unique_ptr<Job> {
     using T = typename decltype(tag)::type;
     return std::make_unique<CountByAxisJob<T, kByColumn>>(elements<T>(env, d), rows, cols, scalar_arg<T>(info, i + 3),
                                                           scalar_arg<T>(info, i + 4), static_cast<uint32_t*>(out.data), valid);
@@ -179,7 +181,7 @@ Napi::Value bind_histogram(const Napi::CallbackInfo& info, EnvJobs& jobs) {
   // every index, so it can never read or write out of bounds.
   const BinGuess guess{number_arg(info, i + 4), number_arg(info, i + 5)};
   const uint8_t* valid = valid_arg(info, i + 6, d.length);
-  return run_job(info, jobs, visit_element_type(env, d.type, [&](auto tag) -> std::unique_ptr<Job> {
+  return run_job(info, jobs, visit_stored_type(env, d.type, half_flag(info, i + 7), [&](auto tag) -> std::unique_ptr<Job> {
     using T = typename decltype(tag)::type;
     return std::make_unique<HistogramJob<T>>(elements<T>(env, d), d.length, elements<T>(env, lower), lower.length,
                                              scalar_arg<T>(info, i + 2), static_cast<double*>(out.data), guess,

@@ -43,43 +43,72 @@ class GemmBatchJob : public Job {
   BatchArgs<T> b_;
 };
 
+class HalfGemmJob : public Job {
+ public:
+  explicit HalfGemmJob(const HalfGemmArgs& h) : h_(h) {}
+  void execute(const Exec& ex) override { gemm_half(h_, ex); }
+
+ private:
+  HalfGemmArgs h_;
+};
+
+// The GemmArgs of the shape arguments at i + 3 .. i + 12 (pointers left unset), checked
+// against the arrays' lengths.
+template <class T>
+GemmArgs<T> shape_args(const Napi::CallbackInfo& info, size_t i, const ArrayArg& a, const ArrayArg& b, const ArrayArg& c) {
+  GemmArgs<T> g;
+  g.m = size_arg(info, i + 3);
+  g.n = size_arg(info, i + 4);
+  g.k = size_arg(info, i + 5);
+  g.trans_a = bool_arg(info, i + 6);
+  g.trans_b = bool_arg(info, i + 7);
+  g.lda = size_arg(info, i + 8);
+  g.ldb = size_arg(info, i + 9);
+  g.ldc = size_arg(info, i + 10);
+  g.alpha = static_cast<T>(number_arg(info, i + 11));
+  g.beta = static_cast<T>(number_arg(info, i + 12));
+  // The TS layer checked these; repeated here so that no caller can make a kernel
+  // read or write outside the arrays.
+  if (!fits(a.length, g.trans_a ? g.k : g.m, g.trans_a ? g.m : g.k, g.lda) ||
+      !fits(b.length, g.trans_b ? g.n : g.k, g.trans_b ? g.k : g.n, g.ldb) || !fits(c.length, g.m, g.n, g.ldc))
+    throw_type(info.Env(), "gemm: an array is too short for its shape and leading dimension");
+  return g;
+}
+
 }  // namespace
 
-// gemm(async, id, threads, a, b, c, m, n, k, transA, transB, lda, ldb, ldc, alpha, beta), row-major.
+// gemm(async, id, threads, a, b, c, m, n, k, transA, transB, lda, ldb, ldc, alpha, beta[, half]),
+// row-major. With half = true, a and b are halves as Uint16Arrays (args.h), and c is halves
+// (a Uint16Array) or a Float32Array.
 Napi::Value bind_gemm(const Napi::CallbackInfo& info, EnvJobs& jobs) {
   Napi::Env env = info.Env();
   const size_t i = kFirstKernelArg;
   const ArrayArg a = array_arg(info, i), b = array_arg(info, i + 1), c = array_arg(info, i + 2);
+  const bool is_half = half_flag(info, i + 13);
+  if (is_half && !(c.type == napi_uint16_array || c.type == napi_float32_array))
+    throw_type(env, "gemm: a half product's c is halves or a Float32Array");
   auto build = [&](auto tag) -> std::unique_ptr<Job> {
     using T = typename decltype(tag)::type;
-    if constexpr (std::is_floating_point_v<T>) {
-      GemmArgs<T> g;
+    if constexpr (std::is_same_v<T, half>) {
+      HalfGemmArgs h;
+      h.a = elements<half>(env, a);
+      h.b = elements<half>(env, b);
+      if (c.type == napi_float32_array) h.c32 = elements<float>(env, c);
+      else h.c16 = elements<half>(env, c);
+      h.g = shape_args<float>(info, i, a, b, c);
+      return std::make_unique<HalfGemmJob>(h);
+    } else if constexpr (std::is_floating_point_v<T>) {
+      GemmArgs<T> g = shape_args<T>(info, i, a, b, c);
       g.a = elements<T>(env, a);
       g.b = elements<T>(env, b);
       g.c = elements<T>(env, c);
-      g.m = size_arg(info, i + 3);
-      g.n = size_arg(info, i + 4);
-      g.k = size_arg(info, i + 5);
-      g.trans_a = bool_arg(info, i + 6);
-      g.trans_b = bool_arg(info, i + 7);
-      g.lda = size_arg(info, i + 8);
-      g.ldb = size_arg(info, i + 9);
-      g.ldc = size_arg(info, i + 10);
-      g.alpha = static_cast<T>(number_arg(info, i + 11));
-      g.beta = static_cast<T>(number_arg(info, i + 12));
-      // The TS layer checked these; repeated here so that no caller can make a kernel
-      // read or write outside the arrays.
-      if (!fits(a.length, g.trans_a ? g.k : g.m, g.trans_a ? g.m : g.k, g.lda) ||
-          !fits(b.length, g.trans_b ? g.n : g.k, g.trans_b ? g.k : g.n, g.ldb) || !fits(c.length, g.m, g.n, g.ldc))
-        throw_type(env, "gemm: an array is too short for its shape and leading dimension");
       return std::make_unique<GemmJob<T>>(g);
     } else {
       throw_type(env, "gemm takes Float32Array or Float64Array");
     }
   };
-  return run_job(info, jobs, visit_element_type(env, a.type, build));
+  return run_job(info, jobs, visit_stored_type(env, a.type, is_half, build));
 }
-
 
 // gemmBatch(async, id, threads, a, b, c, batch, m, n, k, transA, transB, lda, ldb, ldc, strideA, strideB, strideC,
 //           alpha, beta), row-major.

@@ -53,6 +53,95 @@ const CountKernels<T>& kernels() {
   return count_kernels<T>(count_table());
 }
 
+// The per-tile kernels for stored type T, computing in compute_t<T>: the table's own.
+// `valid` (a validity bitmap, kernels.h's Valid) is null for none; `at` is the index of
+// p[0] in the call's data, which the bitmap indexes.
+template <class T>
+struct Elementwise {
+  static const CountKernels<T>& k() { return kernels<T>(); }
+  static uint64_t count(const T* p, size_t n, T lo, T hi, const uint8_t* valid, size_t at) {
+    return valid != nullptr ? k().count_valid(p, n, lo, hi, Valid{valid, at}) : k().count(p, n, lo, hi);
+  }
+  static void rows(const T* p, size_t rows, size_t cols, T lo, T hi, uint32_t* out, const uint8_t* valid, size_t at) {
+    if (valid != nullptr) k().rows_valid(p, rows, cols, lo, hi, out, Valid{valid, at});
+    else k().rows(p, rows, cols, lo, hi, out);
+  }
+  static void columns(const T* p, size_t rows, size_t cols, T lo, T hi, uint64_t* totals, const uint8_t* valid, size_t at) {
+    if (valid != nullptr) k().columns_valid(p, rows, cols, lo, hi, totals, Valid{valid, at});
+    else k().columns(p, rows, cols, lo, hi, totals);
+  }
+  static void hist(const T* p, size_t n, const Bins<T>& b, const HistScratch& s, const uint8_t* valid, size_t at) {
+    if (valid != nullptr) k().hist_valid(p, n, b, s, Valid{valid, at});
+    else k().hist(p, n, b, s);
+  }
+  static void minmax(const T* p, size_t n, T& lo, T& hi, const uint8_t* valid, size_t at) {
+    if (valid != nullptr) k().minmax_valid(p, n, lo, hi, Valid{valid, at});
+    else k().minmax(p, n, lo, hi);
+  }
+};
+
+// Halves: widened a block at a time (runtime/half.h: F16C, NEON or portable) into a buffer
+// that stays in L1 for the float32 kernel that reads it next. Exact, since every half is a
+// float, so results equal the float32 kernels' on the widened data.
+constexpr size_t kWidenBlock = 2048;
+
+// Calls f(block, i, len) for p[i..i+len) widened, i a multiple of kWidenBlock.
+template <class F>
+void widened(const half* p, size_t n, F&& f) {
+  float buf[kWidenBlock];
+  const auto widen = half_convert().widen;
+  for (size_t i = 0; i < n; i += kWidenBlock) {
+    const size_t len = std::min(kWidenBlock, n - i);
+    widen(&p[i].bits, len, buf);
+    f(buf, i, len);
+  }
+}
+
+template <>
+struct Elementwise<half> {
+  using F = Elementwise<float>;
+  static uint64_t count(const half* p, size_t n, float lo, float hi, const uint8_t* valid, size_t at) {
+    uint64_t c = 0;
+    widened(p, n, [&](const float* b, size_t i, size_t len) { c += F::count(b, len, lo, hi, valid, at + i); });
+    return c;
+  }
+  static void rows(const half* p, size_t rows, size_t cols, float lo, float hi, uint32_t* out, const uint8_t* valid, size_t at) {
+    if (cols == 0) return std::fill(out, out + rows, 0u);
+    if (cols <= kWidenBlock) {  // whole rows per block
+      const size_t per = kWidenBlock / cols;
+      for (size_t r = 0; r < rows; r += per) {
+        const size_t nr = std::min(per, rows - r);
+        widened(p + r * cols, nr * cols,
+                [&](const float* b, size_t, size_t) { F::rows(b, nr, cols, lo, hi, out + r, valid, at + r * cols); });
+      }
+      return;
+    }
+    for (size_t r = 0; r < rows; ++r) out[r] = static_cast<uint32_t>(count(p + r * cols, cols, lo, hi, valid, at + r * cols));
+  }
+  static void columns(const half* p, size_t rows, size_t cols, float lo, float hi, uint64_t* totals, const uint8_t* valid,
+                      size_t at) {
+    if (cols <= kWidenBlock) {  // whole rows per block
+      const size_t per = kWidenBlock / cols;
+      for (size_t r = 0; r < rows; r += per) {
+        const size_t nr = std::min(per, rows - r);
+        widened(p + r * cols, nr * cols,
+                [&](const float* b, size_t, size_t) { F::columns(b, nr, cols, lo, hi, totals, valid, at + r * cols); });
+      }
+      return;
+    }
+    for (size_t r = 0; r < rows; ++r)  // a long row: a block of its columns at a time, as a one-row matrix
+      widened(p + r * cols, cols, [&](const float* b, size_t c0, size_t len) {
+        F::columns(b, 1, len, lo, hi, totals + c0, valid, at + r * cols + c0);
+      });
+  }
+  static void hist(const half* p, size_t n, const Bins<float>& b, const HistScratch& s, const uint8_t* valid, size_t at) {
+    widened(p, n, [&](const float* w, size_t i, size_t len) { F::hist(w, len, b, s, valid, at + i); });
+  }
+  static void minmax(const half* p, size_t n, float& lo, float& hi, const uint8_t* valid, size_t at) {
+    widened(p, n, [&](const float* b, size_t i, size_t len) { F::minmax(b, len, lo, hi, valid, at + i); });
+  }
+};
+
 // Histogram counters owned by one running tile at a time. There are as many slots as
 // threads, so a tile always finds a free one; integer counts add up the same in any
 // order, so results do not depend on the thread count, and memory is threads x nbins
@@ -102,14 +191,12 @@ struct PreparedBins {
 template <class T>
 uint64_t count_in_range(const T* data, size_t n, T lo, T hi, const Exec& ex, const uint8_t* valid) {
   const Exec e = sized_for(ex, n * sizeof(T));
-  const auto count = kernels<T>().count;
-  const auto count_valid = kernels<T>().count_valid;
+  const compute_t<T> l = to_compute(lo), h = to_compute(hi);
   const size_t per = tile_elements(n, sizeof(T), e.threads);
   std::atomic<uint64_t> total{0};
   parallel_for(ceil_div(n, per), e, [&](size_t t) {
     const size_t i0 = t * per, len = std::min(n - i0, per);
-    const uint64_t c = valid != nullptr ? count_valid(data + i0, len, lo, hi, Valid{valid, i0}) : count(data + i0, len, lo, hi);
-    total.fetch_add(c, std::memory_order_relaxed);
+    total.fetch_add(Elementwise<T>::count(data + i0, len, l, h, valid, i0), std::memory_order_relaxed);
   });
   return total.load(std::memory_order_relaxed);
 }
@@ -119,14 +206,12 @@ void count_by_row(const T* data, size_t rows, size_t cols, T lo, T hi, uint32_t*
                   const uint8_t* valid) {
   if (rows == 0) return;
   const Exec e = sized_for(ex, rows * cols * sizeof(T));
-  const auto count_rows = kernels<T>().rows;
-  const auto count_rows_valid = kernels<T>().rows_valid;
+  const compute_t<T> l = to_compute(lo), h = to_compute(hi);
   // Whole rows per tile: threads split the rows, never a row.
   const size_t per = std::max<size_t>(1, tile_elements(rows * cols, sizeof(T), e.threads) / std::max<size_t>(cols, 1));
   parallel_for(ceil_div(rows, per), e, [&](size_t t) {
     const size_t r0 = t * per, nr = std::min(rows - r0, per);
-    if (valid != nullptr) count_rows_valid(data + r0 * cols, nr, cols, lo, hi, out + r0, Valid{valid, r0 * cols});
-    else count_rows(data + r0 * cols, nr, cols, lo, hi, out + r0);
+    Elementwise<T>::rows(data + r0 * cols, nr, cols, l, h, out + r0, valid, r0 * cols);
   });
 }
 
@@ -136,8 +221,7 @@ void count_by_column(const T* data, size_t rows, size_t cols, T lo, T hi, uint32
   if (cols == 0) return;
   if (rows == 0) return std::fill(out, out + cols, 0u);
   const Exec e = sized_for(ex, rows * cols * sizeof(T));
-  const auto count_columns = kernels<T>().columns;
-  const auto count_columns_valid = kernels<T>().columns_valid;
+  const compute_t<T> l = to_compute(lo), h = to_compute(hi);
   // Tiles are blocks of whole rows; each adds its column counts into the totals of the slot
   // it holds (HistSlots with no scratch: one row of totals per running tile). Integer sums
   // do not depend on which tile ran where, so neither does the result on the thread count.
@@ -147,9 +231,7 @@ void count_by_column(const T* data, size_t rows, size_t cols, T lo, T hi, uint32
   parallel_for(tiles, e, [&](size_t t) {
     const size_t r0 = t * per, nr = std::min(rows - r0, per);
     const size_t s = slots.acquire();
-    uint64_t* totals = slots.totals.data() + s * cols;
-    if (valid != nullptr) count_columns_valid(data + r0 * cols, nr, cols, lo, hi, totals, Valid{valid, r0 * cols});
-    else count_columns(data + r0 * cols, nr, cols, lo, hi, totals);
+    Elementwise<T>::columns(data + r0 * cols, nr, cols, l, h, slots.totals.data() + s * cols, valid, r0 * cols);
     slots.release(s);
   });
   for (size_t c = 0; c < cols; ++c) {
@@ -159,16 +241,30 @@ void count_by_column(const T* data, size_t rows, size_t cols, T lo, T hi, uint32
   }
 }
 
+// The thresholds as the kernels for T take them: halves' widened to float32 (exact).
+template <class T>
+struct ComputeThresholds {
+  ComputeThresholds(const T* lower, size_t nbins) {
+    if constexpr (std::is_same_v<T, compute_t<T>>) {
+      ptr = lower;
+    } else {
+      for (size_t b = 0; b < nbins; ++b) widened.push_back(to_compute(lower[b]));
+      ptr = widened.data();
+    }
+  }
+  std::vector<compute_t<T>> widened;
+  const compute_t<T>* ptr;
+};
+
 template <class T>
 void histogram(const T* data, size_t n, const T* lower, size_t nbins, T upper, double* out, const Exec& ex,
                BinGuess guess, const uint8_t* valid) {
   if (nbins == 0) return;
   if (n == 0) return std::fill(out, out + nbins, 0.0);
   const Exec e = sized_for(ex, n * sizeof(T));
-  const auto hist = kernels<T>().hist;
-  const auto hist_valid = kernels<T>().hist_valid;
-  const PreparedBins<T> prepared(lower, nbins, upper, n, guess);
-  const Bins<T>& bins = prepared.bins;
+  const ComputeThresholds<T> thresholds(lower, nbins);
+  const PreparedBins<compute_t<T>> prepared(thresholds.ptr, nbins, to_compute(upper), n, guess);
+  const Bins<compute_t<T>>& bins = prepared.bins;
   // Interleaved counter copies while they stay in L1 (hist.h's with_copies); one for huge
   // bin counts. Copies start on separate cache lines.
   const size_t copies = nbins <= 256 ? 8 : nbins <= 1024 ? 4 : 1;
@@ -182,9 +278,7 @@ void histogram(const T* data, size_t n, const T* lower, size_t nbins, T upper, d
     const size_t s = slots.acquire();
     uint32_t* scratch = slots.scratch.data() + s * copies * stride;
     std::fill(scratch, scratch + copies * stride, 0u);
-    const HistScratch into{scratch, copies, stride};
-    if (valid != nullptr) hist_valid(data + i0, len, bins, into, Valid{valid, i0});
-    else hist(data + i0, len, bins, into);
+    Elementwise<T>::hist(data + i0, len, bins, HistScratch{scratch, copies, stride}, valid, i0);
     uint64_t* totals = slots.totals.data() + s * nbins;
     for (size_t c = 0; c < copies; ++c)
       for (size_t b = 0; b < nbins; ++b) totals[b] += scratch[c * stride + b];
@@ -219,26 +313,23 @@ void histogram_weighted(const T* data, const W* w, size_t n, const T* lower, siz
 }
 
 template <class T>
-MinMax<T> min_max(const T* data, size_t n, const Exec& ex, const uint8_t* valid) {
+MinMax<compute_t<T>> min_max(const T* data, size_t n, const Exec& ex, const uint8_t* valid) {
+  using C = compute_t<T>;
   const Exec e = sized_for(ex, n * sizeof(T));
-  const auto minmax = kernels<T>().minmax;
-  const auto minmax_valid = kernels<T>().minmax_valid;
   const size_t per = tile_elements(n, sizeof(T), e.threads);
-  MinMax<T> r = MinMax<T>::none();
-  std::vector<MinMax<T>> parts(ceil_div(n, per), r);
+  MinMax<C> r = MinMax<C>::none();
+  std::vector<MinMax<C>> parts(ceil_div(n, per), r);
   parallel_for(parts.size(), e, [&](size_t t) {
     const size_t i0 = t * per;
-    const size_t len = std::min(n - i0, per);
-    if (valid != nullptr) minmax_valid(data + i0, len, parts[t].lo, parts[t].hi, Valid{valid, i0});
-    else minmax(data + i0, len, parts[t].lo, parts[t].hi);
+    Elementwise<T>::minmax(data + i0, std::min(n - i0, per), parts[t].lo, parts[t].hi, valid, i0);
   });
-  for (const MinMax<T>& p : parts) {
+  for (const MinMax<C>& p : parts) {
     r.lo = p.lo < r.lo ? p.lo : r.lo;
     r.hi = p.hi > r.hi ? p.hi : r.hi;
   }
-  if constexpr (std::is_floating_point_v<T>) {
-    r.lo += T(0);  // -0 -> +0 (see count.h)
-    r.hi += T(0);
+  if constexpr (std::is_floating_point_v<C>) {
+    r.lo += C(0);  // -0 -> +0 (see count.h)
+    r.hi += C(0);
   }
   return r;
 }
@@ -248,21 +339,26 @@ MinMax<T> min_max(const T* data, size_t n, const Exec& ex, const uint8_t* valid)
   template void count_by_row<T>(const T*, size_t, size_t, T, T, uint32_t*, const Exec&, const uint8_t*);     \
   template void count_by_column<T>(const T*, size_t, size_t, T, T, uint32_t*, const Exec&, const uint8_t*);  \
   template void histogram<T>(const T*, size_t, const T*, size_t, T, double*, const Exec&, BinGuess, const uint8_t*); \
-  template MinMax<T> min_max<T>(const T*, size_t, const Exec&, const uint8_t*);                              \
+  template MinMax<compute_t<T>> min_max<T>(const T*, size_t, const Exec&, const uint8_t*);
+// Weighted histograms read halves nowhere: the TS layer widens Float16Array data first.
+#define CK_INSTANTIATE_WEIGHTED(T)                                                                                \
   template void histogram_weighted<T, double>(const T*, const double*, size_t, const T*, size_t, T, double*, size_t, \
-                                              const Exec&, BinGuess);                                    \
-  template void histogram_weighted<T, float>(const T*, const float*, size_t, const T*, size_t, T, double*, size_t, \
-                                             const Exec&, BinGuess);
-CK_INSTANTIATE_COUNT(int8_t)
-CK_INSTANTIATE_COUNT(uint8_t)
-CK_INSTANTIATE_COUNT(int16_t)
-CK_INSTANTIATE_COUNT(uint16_t)
-CK_INSTANTIATE_COUNT(int32_t)
-CK_INSTANTIATE_COUNT(uint32_t)
-CK_INSTANTIATE_COUNT(int64_t)
-CK_INSTANTIATE_COUNT(uint64_t)
-CK_INSTANTIATE_COUNT(float)
-CK_INSTANTIATE_COUNT(double)
+                                              const Exec&, BinGuess);                                             \
+  template void histogram_weighted<T, float>(const T*, const float*, size_t, const T*, size_t, T, double*, size_t,   \
+                                             const Exec&, BinGuess);                                              \
+  CK_INSTANTIATE_COUNT(T)
+CK_INSTANTIATE_WEIGHTED(int8_t)
+CK_INSTANTIATE_WEIGHTED(uint8_t)
+CK_INSTANTIATE_WEIGHTED(int16_t)
+CK_INSTANTIATE_WEIGHTED(uint16_t)
+CK_INSTANTIATE_WEIGHTED(int32_t)
+CK_INSTANTIATE_WEIGHTED(uint32_t)
+CK_INSTANTIATE_WEIGHTED(int64_t)
+CK_INSTANTIATE_WEIGHTED(uint64_t)
+CK_INSTANTIATE_WEIGHTED(float)
+CK_INSTANTIATE_WEIGHTED(double)
+CK_INSTANTIATE_COUNT(half)
+#undef CK_INSTANTIATE_WEIGHTED
 #undef CK_INSTANTIATE_COUNT
 
 }  // namespace ck

@@ -2,10 +2,37 @@
 #include <cstddef>
 #include <cstdint>
 #include <limits>
+#include <type_traits>
 
 #include "../runtime/exec.h"
+#include "../runtime/half.h"
 
 namespace ck {
+
+// The type a stored element is computed in: itself, except a half (Float16Array), which the
+// drivers widen to float32 a block at a time and hand to the float32 kernels (exact).
+template <class T>
+struct Compute {
+  using type = T;
+};
+template <>
+struct Compute<half> {
+  using type = float;
+};
+template <class T>
+using compute_t = typename Compute<T>::type;
+
+// One element to its computing type and back (exact both ways for the values a half holds).
+template <class T>
+compute_t<T> to_compute(T x) {
+  if constexpr (std::is_same_v<T, half>) return half_to_float(x.bits);
+  else return x;
+}
+template <class T>
+T from_compute(compute_t<T> x) {
+  if constexpr (std::is_same_v<T, half>) return half{float_to_half(x)};
+  else return x;
+}
 
 // Range counts over one element type. Bounds arrive already converted to the element
 // domain as an inclusive interval [lo, hi] (the TS layer turns exclusive and fractional
@@ -68,6 +95,6 @@ struct MinMax {
   }
 };
 template <class T>
-MinMax<T> min_max(const T* data, size_t n, const Exec& ex, const uint8_t* valid = nullptr);
+MinMax<compute_t<T>> min_max(const T* data, size_t n, const Exec& ex, const uint8_t* valid = nullptr);
 
 }  // namespace ck

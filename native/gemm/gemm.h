@@ -2,6 +2,7 @@
 #include <cstddef>
 
 #include "../runtime/exec.h"
+#include "../runtime/half.h"
 
 namespace ck {
 
@@ -22,6 +23,20 @@ struct GemmArgs {
 
 template <class T>
 void gemm(const GemmArgs<T>& g, const Exec& ex);
+
+// Half operands (Float16Array): op(A) and op(B) are widened to float32 once, the product is
+// the float32 GEMM (float32 accumulation), and C is either float32 (c32) or halves (c16,
+// each rounded once, to nearest even, from the float32 result). g holds the shapes, leading
+// dimensions, alpha and beta; its pointers are unused. Scratch: float32 copies of A and B,
+// and of C when C is halves.
+struct HalfGemmArgs {
+  GemmArgs<float> g;
+  const half* a = nullptr;
+  const half* b = nullptr;
+  half* c16 = nullptr;
+  float* c32 = nullptr;
+};
+void gemm_half(const HalfGemmArgs& h, const Exec& ex);
 
 extern template void gemm<float>(const GemmArgs<float>&, const Exec&);
 extern template void gemm<double>(const GemmArgs<double>&, const Exec&);

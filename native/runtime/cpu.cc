@@ -40,6 +40,17 @@ Isa detect() { return Isa::generic; }
 
 const Isa kDetected = detect();
 
+#if defined(__x86_64__) || defined(_M_X64)
+bool detect_f16c() {
+  unsigned a, b, c, d;
+  // F16C works on YMM registers: it needs the OS to save them, as the avx2 level checks.
+  return __get_cpuid(1, &a, &b, &c, &d) && (c & (1u << 29)) && (c & (1u << 27)) && (c & (1u << 28)) &&
+         (xgetbv0() & 0x6) == 0x6;
+}
+#else
+bool detect_f16c() { return false; }
+#endif
+
 Isa from_env(Isa best) {
   const char* want = std::getenv("COREKERNELS_ISA");
   if (want == nullptr || *want == '\0') return best;
@@ -67,6 +78,11 @@ bool isa_supported(Isa isa) {
   if (isa == Isa::neon) return kDetected == Isa::neon;
   if (kDetected == Isa::neon) return false;
   return static_cast<int>(isa) <= static_cast<int>(kDetected);
+}
+
+bool cpu_has_f16c() {
+  static const bool f16c = detect_f16c();
+  return f16c;
 }
 
 Isa active_isa() {

@@ -15,4 +15,8 @@ Isa active_isa();
 // True when the CPU and OS support `isa` (independent of COREKERNELS_ISA).
 bool isa_supported(Isa isa);
 
+// F16C (half <-> float conversions; runtime/half.cc). Every AVX2 CPU shipped has it, but the
+// avx2 level does not check it, so it is asked for on its own. False off x86-64.
+bool cpu_has_f16c();
+
 }  // namespace ck

@@ -29,7 +29,7 @@ const GemvTable& gemv_table() { return *gemv_table_wasm(); }
 namespace {
 
 // Must match ELEM_CODES in src/backends/wasm.ts.
-enum class ElemCode : uint32_t { i8, u8, i16, u16, i32, u32, i64, u64, f32, f64 };
+enum class ElemCode : uint32_t { i8, u8, i16, u16, i32, u32, i64, u64, f32, f64, f16 };
 
 template <class F>
 void visit(uint32_t code, F&& f) {
@@ -44,6 +44,7 @@ void visit(uint32_t code, F&& f) {
     case ElemCode::u64: return f(uint64_t{});
     case ElemCode::f32: return f(float{});
     case ElemCode::f64: return f(double{});
+    case ElemCode::f16: return f(half{});
   }
   __builtin_trap();
 }
@@ -115,7 +116,13 @@ void ck_gemm_batch(uint32_t elem, uint32_t batch, uint32_t m, uint32_t n, uint32
     ck::run_gemm_batch<double>(batch, m, n, k, trans_a, trans_b, a, lda, stride_a, b, ldb, stride_b, c, ldc, stride_c, alpha, beta);
 }
 
-// bounds: [lo, hi] as two elements of the data's type, inclusive.
+// Halves (Float16Array) to float32 and back (rounded to nearest even): a half GEMM is the
+// float32 one on operands widened once (src/backends/wasm-kernels.ts).
+CK_EXPORT(ck_widen_half) void ck_widen_half(const uint16_t* src, size_t n, float* dst) { ck::half_convert().widen(src, n, dst); }
+CK_EXPORT(ck_narrow_half) void ck_narrow_half(const float* src, size_t n, uint16_t* dst) {
+  ck::half_convert().narrow(src, n, dst);
+}
+
 // bounds: [lo, hi] as two elements of the data's type, inclusive. valid: a validity
 // bitmap over data[0..n) (count.h), or null for none; so for every export below.
 CK_EXPORT(ck_count) double ck_count(uint32_t elem, const void* data, size_t n, const void* bounds, const uint8_t* valid) {
@@ -156,9 +163,10 @@ void ck_min_max(uint32_t elem, const void* data, size_t n, void* out, const uint
   ck::visit(elem, [&](auto tag) {
     using T = decltype(tag);
     T* lh = static_cast<T*>(out);
-    const ck::MinMax<T> r = ck::min_max(static_cast<const T*>(data), n, ck::kOneThread, valid);
-    lh[0] = r.lo < lh[0] ? r.lo : lh[0];
-    lh[1] = r.hi > lh[1] ? r.hi : lh[1];
+    const auto r = ck::min_max(static_cast<const T*>(data), n, ck::kOneThread, valid);
+    const auto lo = ck::to_compute(lh[0]), hi = ck::to_compute(lh[1]);
+    lh[0] = ck::from_compute<T>(r.lo < lo ? r.lo : lo);
+    lh[1] = ck::from_compute<T>(r.hi > hi ? r.hi : hi);
   });
 }
 
@@ -193,13 +201,17 @@ void ck_histogram_weighted(uint32_t elem, const void* data, size_t n, const void
                            double first, double scale, const void* weights, uint32_t weights_f32) {
   ck::visit(elem, [&](auto tag) {
     using T = decltype(tag);
-    const T* l = static_cast<const T*>(lower);
-    const size_t tile = n > 0 ? n : 1;
-    if (weights_f32)
-      ck::histogram_weighted(static_cast<const T*>(data), static_cast<const float*>(weights), n, l, nbins, l[nbins], out,
-                             tile, ck::kOneThread, ck::BinGuess{first, scale});
-    else
-      ck::histogram_weighted(static_cast<const T*>(data), static_cast<const double*>(weights), n, l, nbins, l[nbins], out,
-                             tile, ck::kOneThread, ck::BinGuess{first, scale});
+    if constexpr (std::is_same_v<T, ck::half>) {
+      __builtin_trap();  // never called: TS widens half data to float32 before a weighted histogram
+    } else {
+      const T* l = static_cast<const T*>(lower);
+      const size_t tile = n > 0 ? n : 1;
+      if (weights_f32)
+        ck::histogram_weighted(static_cast<const T*>(data), static_cast<const float*>(weights), n, l, nbins, l[nbins], out,
+                               tile, ck::kOneThread, ck::BinGuess{first, scale});
+      else
+        ck::histogram_weighted(static_cast<const T*>(data), static_cast<const double*>(weights), n, l, nbins, l[nbins], out,
+                               tile, ck::kOneThread, ck::BinGuess{first, scale});
+    }
   });
 }

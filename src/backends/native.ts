@@ -4,22 +4,27 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { forbiddenBy, isPermissionRefusal } from './permission';
 
-/** The addon's exports (native/addon/addon.cc). Kernel calls take (async, id, threads, ...args). */
+/**
+ * The addon's exports (native/addon/addon.cc). Kernel calls take (async, id, threads, ...args);
+ * `half` = true: the arrays are Float16Arrays passed as their bits (half.ts, forAddon).
+ */
 export interface Addon {
   gemm(async: boolean, id: number, threads: number, a: unknown, b: unknown, c: unknown, m: number, n: number, k: number,
-    transA: boolean, transB: boolean, lda: number, ldb: number, ldc: number, alpha: number, beta: number): unknown;
+    transA: boolean, transB: boolean, lda: number, ldb: number, ldc: number, alpha: number, beta: number, half?: boolean): unknown;
   gemmBatch(async: boolean, id: number, threads: number, a: unknown, b: unknown, c: unknown, batch: number, m: number, n: number,
     k: number, transA: boolean, transB: boolean, lda: number, ldb: number, ldc: number, strideA: number, strideB: number,
     strideC: number, alpha: number, beta: number): unknown;
-  // `valid`: a validity bitmap over the data (src/valid.ts), or undefined for none.
-  count(async: boolean, id: number, threads: number, data: unknown, lo: number | bigint, hi: number | bigint, valid?: Uint8Array): unknown;
+  // `valid`: a validity bitmap over the data (src/valid.ts), or undefined for none; `half`:
+  // the data is halves, passed as a Uint16Array view (src/half.ts).
+  count(async: boolean, id: number, threads: number, data: unknown, lo: number | bigint, hi: number | bigint, valid?: Uint8Array,
+    half?: boolean): unknown;
   countByRow(async: boolean, id: number, threads: number, data: unknown, rows: number, cols: number,
-    lo: number | bigint, hi: number | bigint, out: Uint32Array, valid?: Uint8Array): unknown;
+    lo: number | bigint, hi: number | bigint, out: Uint32Array, valid?: Uint8Array, half?: boolean): unknown;
   countByColumn(async: boolean, id: number, threads: number, data: unknown, rows: number, cols: number,
-    lo: number | bigint, hi: number | bigint, out: Uint32Array, valid?: Uint8Array): unknown;
+    lo: number | bigint, hi: number | bigint, out: Uint32Array, valid?: Uint8Array, half?: boolean): unknown;
   histogram(async: boolean, id: number, threads: number, data: unknown, lower: unknown, upper: number | bigint,
-    out: Float64Array, first: number, scale: number, valid?: Uint8Array): unknown;
-  minMax(async: boolean, id: number, threads: number, data: unknown, valid?: Uint8Array): unknown;
+    out: Float64Array, first: number, scale: number, valid?: Uint8Array, half?: boolean): unknown;
+  minMax(async: boolean, id: number, threads: number, data: unknown, valid?: Uint8Array, half?: boolean): unknown;
   gemv(async: boolean, id: number, threads: number, a: unknown, x: unknown, y: unknown, rows: number, cols: number,
     trans: boolean): unknown;
   histogramWeighted(async: boolean, id: number, threads: number, data: unknown, lower: unknown, upper: number | bigint,

@@ -19,12 +19,13 @@ import { copyBits } from '../kernels/valid-bits';
 import type { AnyKernel, JsKernel } from '../kernels/kernel';
 import type { MinMax, NumericArray } from '../types';
 import { ctorOf, typedArrayKind } from '../validate';
+import { isHalf } from '../half';
 import { THREAD_STAGE_BYTES, WASM_MEMORY_BYTES, webAssembly, type WasmEngine, type WasmExports } from './wasm';
 
 // Element type codes of native/wasm/exports.cc (ElemCode).
 const ELEM_CODES: Record<string, number> = {
   Int8Array: 0, Uint8Array: 1, Uint8ClampedArray: 1, Int16Array: 2, Uint16Array: 3, Int32Array: 4, Uint32Array: 5,
-  BigInt64Array: 6, BigUint64Array: 7, Float32Array: 8, Float64Array: 9,
+  BigInt64Array: 6, BigUint64Array: 7, Float32Array: 8, Float64Array: 9, Float16Array: 10,
 };
 
 function elemCode(a: NumericArray): number {
@@ -114,7 +115,8 @@ export function tooLarge(fn: string, why: string): RangeError {
 
 /** Refuses a GEMM whose operands cannot all be in the module's memory at once; checked before any allocation. */
 export function checkGemmFits(fn: string, job: Pick<GemmJob, 'm' | 'n' | 'k' | 'a'>): void {
-  const bytes = (job.m * job.k + job.k * job.n + job.m * job.n) * job.a.BYTES_PER_ELEMENT;
+  // Halves are held twice: as copied in, and widened to float32.
+  const bytes = (job.m * job.k + job.k * job.n + job.m * job.n) * (isHalf(job.a) ? 6 : job.a.BYTES_PER_ELEMENT);
   if (bytes > WASM_MEMORY_BYTES - GEMM_RESERVE_BYTES)
     throw tooLarge(fn, `cannot hold a ${job.m}x${job.k} by ${job.k}x${job.n} product (${bytes} bytes of operands)`);
 }
@@ -164,6 +166,16 @@ interface GemmState {
   job: GemmJob;
   buf: Buffers;
   tiles: GemmTiles;
+  /** Half C: where rows of the float32 C are rounded to halves before they are copied out. */
+  halfC?: number;
+}
+
+/** Copies a stored operand in like copyIn; halves are widened to float32 at ptr (via a copy of their bits). */
+function copyInComputed(buf: Buffers, ptr: number, src: GemmJob['a'], rows: number, cols: number, ld: number): void {
+  if (!isHalf(src)) return buf.copyIn(ptr, src, 0, rows, cols, ld);
+  const bits = buf.alloc(rows * cols * 2);
+  buf.copyIn(bits, src, 0, rows, cols, ld);
+  buf.engine.exports.ck_widen_half(bits, rows * cols, ptr);
 }
 
 function startGemm(engine: WasmEngine, job: GemmJob, fn: string, cut: GemmCut): GemmState {
@@ -171,20 +183,21 @@ function startGemm(engine: WasmEngine, job: GemmJob, fn: string, cut: GemmCut): 
   const buf = new Buffers(engine, fn);
   try {
     const { m, n, k } = job;
-    const es = job.a.BYTES_PER_ELEMENT;
+    const es = isHalf(job.a) ? 4 : job.a.BYTES_PER_ELEMENT; // halves are multiplied as float32
     const aRows = job.transA ? k : m, aCols = job.transA ? m : k;
     const bRows = job.transB ? n : k, bCols = job.transB ? k : n;
     // A·A (the same array, read the same way) is copied once.
     const same = job.b === job.a && job.ldb === job.lda && bRows === aRows && bCols === aCols;
     const a = buf.alloc(m * k * es), b = same ? a : buf.alloc(k * n * es), c = buf.alloc(m * n * es);
-    buf.copyIn(a, job.a, 0, aRows, aCols, job.lda);
-    if (!same) buf.copyIn(b, job.b, 0, bRows, bCols, job.ldb);
-    if (job.beta !== 0) buf.copyIn(c, job.c, 0, m, n, job.ldc);
+    copyInComputed(buf, a, job.a, aRows, aCols, job.lda);
+    if (!same) copyInComputed(buf, b, job.b, bRows, bCols, job.ldb);
+    if (job.beta !== 0) copyInComputed(buf, c, job.c, m, n, job.ldc);
+    const halfC = isHalf(job.c) ? buf.alloc(m * n * 2) : undefined;
     const tiles: GemmTiles = {
       elem: es === 4 ? 8 : 9, m, n, k, transA: job.transA, transB: job.transB, alpha: job.alpha, beta: job.beta,
       a, b, c, es, rows: tileRows(cut, m, n, k),
     };
-    return { job, buf, tiles };
+    return { job, buf, tiles, halfC };
   } catch (err) {
     buf.free();
     throw err;
@@ -194,7 +207,10 @@ function startGemm(engine: WasmEngine, job: GemmJob, fn: string, cut: GemmCut): 
 function copyOutRows(s: GemmState, t: number, count: number): void {
   const { job, tiles: g } = s;
   const i0 = t * g.rows, rows = Math.min(g.rows * count, g.m - i0);
-  s.buf.copyOut(g.c + i0 * g.n * g.es, job.c, i0 * job.ldc, rows, g.n, job.ldc);
+  if (s.halfC === undefined) return s.buf.copyOut(g.c + i0 * g.n * g.es, job.c, i0 * job.ldc, rows, g.n, job.ldc);
+  const at = s.halfC + i0 * g.n * 2;
+  s.buf.engine.exports.ck_narrow_half(g.c + i0 * g.n * g.es, rows * g.n, at);
+  s.buf.copyOut(at, job.c, i0 * job.ldc, rows, g.n, job.ldc);
 }
 
 const gemmWasm: WasmKernel<GemmJob, GemmState, void> = {
@@ -562,7 +578,7 @@ interface MinMaxState extends Stream {
 /** count.h's MinMax::none() for the data's type: floats start from the infinities, so NaN alone leaves lo > hi. */
 function noneOf(data: NumericArray): [number | bigint, number | bigint] {
   const kind = typedArrayKind(data)!;
-  if (kind === 'Float32Array' || kind === 'Float64Array') return [Infinity, -Infinity];
+  if (kind === 'Float32Array' || kind === 'Float64Array' || kind === 'Float16Array') return [Infinity, -Infinity];
   if (kind === 'BigInt64Array') return [2n ** 63n - 1n, -(2n ** 63n)];
   if (kind === 'BigUint64Array') return [2n ** 64n - 1n, 0n];
   const bits = data.BYTES_PER_ELEMENT * 8;

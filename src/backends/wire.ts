@@ -6,9 +6,13 @@
 // ~300 ms and an abort waited for it. A bare buffer has no elements to visit.
 // Node and Bun pass either form in the same time.
 
+import { Float16 } from '../half';
+
 const VIEWS = {
   Int8Array, Uint8Array, Uint8ClampedArray, Int16Array, Uint16Array, Int32Array, Uint32Array,
   Float32Array, Float64Array, BigInt64Array, BigUint64Array,
+  // Where the runtime has none, no Float16Array is ever sent: the stand-in is never used.
+  Float16Array: (Float16 ?? Uint16Array) as unknown as typeof Uint16Array,
 } as const;
 type ViewKind = keyof typeof VIEWS;
 

@@ -3,14 +3,16 @@
 // refuses unknown flags, and costs the package no dependency; two subcommands with flat
 // options do not need a framework.
 import { parseArgs } from 'node:util';
+import { Float16 } from '../half';
 
 /** A mistake on the command line: printed with a pointer to --help, exit code 2. */
 export class UsageError extends Error {}
 
 export const KERNELS = ['matmul', 'count', 'histogram', 'matvec', 'gemmBatch'] as const;
 export type Kernel = (typeof KERNELS)[number];
-export const DTYPES = ['f64', 'f32'] as const;
-export type Dtype = (typeof DTYPES)[number];
+// f16 (Float16Array) only where the runtime has it (Node 24+).
+export const DTYPES: readonly Dtype[] = ['f64', 'f32', ...(Float16 ? ['f16' as const] : [])];
+export type Dtype = 'f64' | 'f32' | 'f16';
 export const BACKENDS = ['native', 'wasm', 'workers', 'js'] as const;
 export type Backend = (typeof BACKENDS)[number];
 
@@ -64,7 +66,7 @@ Bench options:
                         repeatable
   --dtype LIST          f64, f32 or f64,f32: float element type (default: f64,f32
                         for matmul, f64 for count, histogram and matvec; the per-row count
-                        is always int32)
+                        is always int32); f16 (Float16Array) on Node 24 and later
   --threads LIST        thread counts for native and workers (default: 1..threads(),
                         i.e. COREKERNELS_THREADS or os.availableParallelism());
                         js always runs on the calling thread

@@ -1,4 +1,4 @@
-import type { FloatArray } from '../types';
+import type { GemmArray } from '../types';
 import type { JsKernel } from './kernel';
 
 /** C = alpha·op(A)·op(B) + beta·C, row-major, already validated. */
@@ -10,11 +10,11 @@ export interface GemmJob {
   transB: boolean;
   alpha: number;
   beta: number;
-  a: FloatArray;
+  a: GemmArray;
   lda: number;
-  b: FloatArray;
+  b: GemmArray;
   ldb: number;
-  c: FloatArray;
+  c: GemmArray;
   ldc: number;
   /** op(B) packed by prepare() into NR-wide column panels: panel q, depth p, column j at ((q·k + p)·NR + j). */
   packedB?: Float64Array;

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Builds and runs the count kernels' C++ test (test/native/count_kernels.cc) without Node:
+# Builds and runs the count kernels' C++ test (test/native/count_kernels.cc) without Node,
+# with the half conversions of runtime/half.cc on every path this CPU has:
 #   native  every x86-64 ISA table this CPU has, built twice (ASan + UBSan at -O2; TSan at
 #           -O1, which also once exposed a GCC mask-spill miscompile), drivers run once per
 #           COREKERNELS_ISA value
@@ -12,7 +13,7 @@ cd "$(dirname "$0")/../.."
 what=${1:-all}
 out=${CK_TEST_OUT:-$(mktemp -d)}
 common=(test/native/count_kernels.cc native/count/count.cc native/count/select.cc native/count/kernels/generic.cc
-  native/count/kernels/neon.cc native/runtime/pool.cc native/runtime/cpu.cc)
+  native/count/kernels/neon.cc native/runtime/pool.cc native/runtime/cpu.cc native/runtime/half.cc)
 flags=(-std=c++17 -Wall -Wextra -pthread)
 
 native_with() {  # native_with NAME FLAGS...: build with FLAGS and run on every ISA

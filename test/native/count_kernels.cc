@@ -609,6 +609,103 @@ void for_each_type(const CountTable* t, Rng& rng) {
   else (test_drivers<Ts>(rng), ...);
 }
 
+// Halves: every conversion path against exact arithmetic (each of the 65536 halves widened;
+// narrowing at, between and next to every pair of neighbouring halves, and random floats),
+// then the half drivers against the float32 drivers on the widened data.
+bool same_value(float a, float b) { return (std::isnan(a) && std::isnan(b)) || std::memcmp(&a, &b, 4) == 0; }
+
+float exact_half(uint16_t h) {  // the value of a half, by its definition
+  const int exp = (h >> 10) & 31, man = h & 1023;
+  const double sign = (h & 0x8000) ? -1.0 : 1.0;
+  if (exp == 31) return man != 0 ? std::numeric_limits<float>::quiet_NaN() : float(sign * INFINITY);
+  return float(sign * (exp == 0 ? std::ldexp(man, -24) : std::ldexp(1024 + man, exp - 25)));
+}
+
+float nearest_half(float x) {  // x rounded to a half, ties to even, in double arithmetic
+  if (std::isnan(x)) return x;
+  const double a = std::fabs(double(x));
+  int e2;
+  std::frexp(a, &e2);
+  const double ulp = std::ldexp(1.0, std::max(e2 - 1, -14) - 10);
+  const double r = std::nearbyint(a / ulp) * ulp;  // the default rounding mode: to nearest even
+  return float(std::copysign(r > 65504 ? double(INFINITY) : r, double(x)));
+}
+
+void test_half_conversions(Rng& rng) {
+  const HalfConvert* paths[] = {half_convert_portable(), half_convert_f16c(), half_convert_avx512(), half_convert_neon()};
+  std::vector<uint16_t> all(65536);
+  for (size_t i = 0; i < all.size(); ++i) all[i] = static_cast<uint16_t>(i);
+  std::vector<float> probes;  // every half, the midpoints to the next one up, and their float neighbours
+  for (uint32_t h = 0; h < 65536; ++h) {
+    const float x = exact_half(static_cast<uint16_t>(h)), next = exact_half(static_cast<uint16_t>(h + 1));
+    probes.push_back(x);
+    if (!std::isfinite(x) || !std::isfinite(next) || (h & 0x7fff) == 0x7bff) continue;
+    const float mid = (x + next) / 2;
+    probes.insert(probes.end(), {mid, std::nextafter(mid, -INFINITY), std::nextafter(mid, INFINITY)});
+  }
+  for (const float x : {65504.0f, 65519.99f, 65520.0f, 65536.0f, 1e30f, -65520.0f, 1e-30f, -1e-30f}) probes.push_back(x);
+  for (int i = 0; i < 200000; ++i) {
+    const uint32_t bits = rng.next() ^ (rng.next() << 16);
+    float x;
+    std::memcpy(&x, &bits, 4);
+    probes.push_back(x);
+  }
+  std::string ran;
+  for (const HalfConvert* c : paths) {
+    if (c == nullptr) continue;
+    ran += std::string(" ") + c->name;
+    std::vector<float> wide(all.size());
+    c->widen(all.data(), all.size(), wide.data());
+    bool ok = true;
+    for (size_t i = 0; i < all.size() && ok; ++i) ok = same_value(wide[i], exact_half(all[i]));
+    CHECK(ok, "half %s widen", c->name);
+    std::vector<uint16_t> narrow(probes.size());
+    c->narrow(probes.data(), probes.size(), narrow.data());
+    ok = true;
+    for (size_t i = 0; i < probes.size() && ok; ++i) ok = same_value(exact_half(narrow[i]), nearest_half(probes[i]));
+    CHECK(ok, "half %s narrow", c->name);
+  }
+  std::printf("half conversions:%s\n", ran.c_str());
+}
+
+void test_half_drivers(Rng& rng) {
+  const size_t n = 1500000 + 17;
+  std::vector<half> data(n);
+  std::vector<float> wide(n);
+  for (size_t i = 0; i < n; ++i) {
+    // Every pattern (NaN and infinities included), with a third of the values near zero.
+    const uint16_t h = static_cast<uint16_t>(i % 3 == 0 ? (rng.next() & 0x83ff) | 0x3800 : rng.next() & 0xffff);
+    data[i] = half{h};
+    wide[i] = half_to_float(h);
+  }
+  const half lo{0xb800}, hi{0x4a00};  // -0.5 and 12
+  std::vector<half> lower;
+  std::vector<float> lower_f;
+  for (int b = 0; b < 40; ++b) {
+    const float t = -20.0f + b * 0.75f;
+    lower.push_back(half{float_to_half(t)});
+    lower_f.push_back(t);
+  }
+  const half upper{float_to_half(10.0f)};
+  for (unsigned threads = 1; threads <= 3; ++threads) {
+    const Exec ex{threads, nullptr};
+    CHECK(count_in_range(data.data(), n, lo, hi, ex) == count_in_range(wide.data(), n, -0.5f, 12.0f, ex), "driver count<half> threads=%u", threads);
+    for (const size_t cols : {size_t(5), size_t(3001)}) {
+      const size_t rows = n / cols;
+      std::vector<uint32_t> got(rows), want(rows);
+      count_by_row(data.data(), rows, cols, lo, hi, got.data(), ex);
+      count_by_row(wide.data(), rows, cols, -0.5f, 12.0f, want.data(), ex);
+      CHECK(got == want, "driver rows<half> cols=%zu threads=%u", cols, threads);
+    }
+    std::vector<double> got(lower.size()), want(lower.size());
+    histogram(data.data(), n, lower.data(), lower.size(), upper, got.data(), ex);
+    histogram(wide.data(), n, lower_f.data(), lower_f.size(), 10.0f, want.data(), ex);
+    CHECK(got == want, "driver histogram<half> threads=%u", threads);
+    const MinMax<float> a = min_max(data.data(), n, ex), b = min_max(wide.data(), n, ex);
+    CHECK(a.lo == b.lo && a.hi == b.hi, "driver min_max<half> threads=%u", threads);
+  }
+}
+
 }  // namespace
 
 int main() {
@@ -626,6 +723,8 @@ int main() {
     ran += std::string(" ") + table->isa;
   }
   for_each_type<int8_t, uint8_t, int16_t, uint16_t, int32_t, uint32_t, int64_t, uint64_t, float, double>(nullptr, rng);
+  test_half_conversions(rng);
+  test_half_drivers(rng);
   std::printf("count kernels:%s; drivers on %s: %s\n", ran.c_str(), count_table().isa,
               failures == 0 ? "all passed" : (std::to_string(failures) + " failed").c_str());
   return failures == 0 ? 0 : 1;

@@ -3,7 +3,8 @@
 // register-tile edge, both paths (direct and packed), several depth blocks and regions,
 // transposes, leading dimensions, alpha and beta; plus BLAS corner cases, bit-identical
 // results for 1..4 threads, and cancellation. Batched products (gemm_batch) must equal their
-// products run one by one through gemm, bit for bit, on every path and thread count. Prints one line per table; exit status 1 on
+// products run one by one through gemm, bit for bit, on every path and thread count; half
+// operands (gemm_half) the float32 GEMM of the widened operands. Prints one line per table; exit status 1 on
 // any failure.
 #include <cmath>
 #include <cstdint>
@@ -15,6 +16,7 @@
 
 #include "../../native/gemm/batch.h"
 #include "../../native/gemm/driver.h"
+#include "../../native/gemm/gemm.h"
 #include "../../native/runtime/cancel.h"
 
 namespace {
@@ -280,6 +282,56 @@ void batch_cases(const Kernels<T>& kern, Failures& f) {
   if (!thrown) f.report(std::string(kern.name) + " gemm_batch ignored a cancelled token");
 }
 
+// Half operands (gemm_half, on the active tables): C as float32 is bit for bit the float32
+// GEMM of the widened operands, and C as halves is that rounded once; padding around C is
+// never written; transposes, beta (C read as halves), 1..3 threads, k = 0.
+void half_products(Failures& f) {
+  Rng rng{99};
+  for (const Shape& s : {Shape{37, 29, 50, false, false, 1, 0, 3, 1, 2}, Shape{64, 70, 33, true, false, 0.5, -2, 0, 5, 1},
+                         Shape{9, 130, 200, false, true, -1, 1, 2, 0, 4}, Shape{5, 6, 0, true, true, 1, 3, 1, 1, 1}})
+    for (unsigned threads = 1; threads <= 3; ++threads) {
+      auto halves = [&](size_t rows, size_t cols, size_t pad) {
+        const Stored<float> x = make_stored<float>(rng, rows, cols, pad, false);
+        std::vector<ck::half> h(x.data.size());
+        for (size_t i = 0; i < h.size(); ++i) h[i] = ck::half{ck::float_to_half(x.data[i])};
+        return std::make_pair(h, x.ld);
+      };
+      const auto [a, lda] = halves(s.ta ? s.k : s.m, s.ta ? s.m : s.k, s.pad_a);
+      const auto [b, ldb] = halves(s.tb ? s.n : s.k, s.tb ? s.k : s.n, s.pad_b);
+      auto [c16, ldc] = halves(s.m, s.n, s.pad_c);
+      auto widen = [](const std::vector<ck::half>& h) {
+        std::vector<float> w(h.size());
+        for (size_t i = 0; i < h.size(); ++i) w[i] = ck::half_to_float(h[i].bits);
+        return w;
+      };
+      const std::vector<float> wa = widen(a), wb = widen(b);
+      std::vector<float> want = widen(c16), c32 = want;
+      ck::Exec ex;
+      ex.threads = threads;
+      GemmArgs<float> g;
+      g.m = s.m, g.n = s.n, g.k = s.k, g.trans_a = s.ta, g.trans_b = s.tb, g.alpha = float(s.alpha), g.beta = float(s.beta);
+      g.lda = lda, g.ldb = ldb, g.ldc = ldc;
+      GemmArgs<float> ref = g;
+      ref.a = wa.data(), ref.b = wb.data(), ref.c = want.data();
+      ck::gemm(ref, ex);
+      ck::HalfGemmArgs h;
+      h.g = g, h.a = a.data(), h.b = b.data(), h.c32 = c32.data();
+      ck::gemm_half(h, ex);
+      const std::vector<ck::half> c16_before = c16;
+      h.c32 = nullptr, h.c16 = c16.data();
+      ck::gemm_half(h, ex);
+      bool same32 = true, same16 = true;
+      for (size_t i = 0; i < want.size(); ++i) {
+        const bool inside = i / ldc < s.m && i % ldc < s.n;
+        same32 &= std::memcmp(&want[i], &c32[i], 4) == 0;
+        const uint16_t expect16 = inside ? ck::float_to_half(want[i]) : c16_before[i].bits;
+        same16 &= c16[i].bits == expect16;
+      }
+      if (!same32) f.report(describe("half into float32", s, threads));
+      if (!same16) f.report(describe("half into halves", s, threads));
+    }
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -300,6 +352,11 @@ int main(int argc, char** argv) {
                 t->f32->name, t->f32->mr, t->f32->nr, f.count == 0 ? "ok" : "FAILED");
     failed += f.count;
   }
+  Failures hf;
+  half_products(hf);
+  std::printf("half operands on %s (%s conversions): %s\n", ck::gemm_kernels::active_tables().f32->name,
+              ck::half_convert().name, hf.count == 0 ? "ok" : "FAILED");
+  failed += hf.count;
   std::printf("%d kernel tables, %d failures\n", tables, failed);
   return failed == 0 && tables > 0 ? 0 : 1;
 }

@@ -51,7 +51,7 @@ function randomFloats(Ctor, n) {
 /** Values of the element type around [lo, hi], with NaN sprinkled into float arrays. */
 function randomNumeric(Ctor, n, lo, hi, into = new Ctor(n)) {
   const big = Ctor === BigInt64Array || Ctor === BigUint64Array;
-  const float = Ctor === Float32Array || Ctor === Float64Array;
+  const float = Ctor === Float32Array || Ctor === Float64Array || Ctor === globalThis.Float16Array;
   for (let i = 0; i < n; i++) {
     const x = randIn(lo, hi);
     into[i] = big ? BigInt(Math.floor(x)) : float ? (rand() < 0.01 ? NaN : x) : Math.floor(x);
@@ -311,6 +311,8 @@ const countCases = [
   { Ctor: BigInt64Array, n: 3001, lo: -7n, hi: 12n, inclusive: 'both', range: [-20, 20] },
   { Ctor: Float64Array, n: COUNT_N, lo: -0.3, hi: 0.6, inclusive: 'left' },
   { Ctor: Float64Array, n: COUNT_N, lo: -0.9, hi: 0.1, inclusive: 'both', shared: true },
+  // Float16Array where the runtime has one (Node 24+, Bun, Deno): 0.1 is between two halves.
+  ...(globalThis.Float16Array ? [{ Ctor: globalThis.Float16Array, n: 3000, lo: 0.1, hi: 0.7, inclusive: 'both' }] : []),
 ].map((c) => {
   const [lo, hi] = c.range ?? [-1, 1];
   const into = c.shared ? ck.shared(c.Ctor, c.n) : new c.Ctor(c.n);
@@ -333,6 +335,7 @@ const histogramCases = [
   { Ctor: Float64Array, n: 5000, edges: [-1, -0.5, 0, 0.25, 0.5, 1] },
   { Ctor: Int32Array, n: 3000, edges: [-10, 0, 10, 20, 30], range: [-20, 40] },
   { Ctor: Float32Array, n: COUNT_N, edges: Array.from({ length: 65 }, (_, i) => -0.8 + i * 0.025) },
+  ...(globalThis.Float16Array ? [{ Ctor: globalThis.Float16Array, n: 3000, edges: [-1, -0.3, 0.1, 0.5, 1] }] : []),
 ].map((c) => {
   const [lo, hi] = c.range ?? [-1, 1];
   const data = randomNumeric(c.Ctor, c.n, lo, hi);

@@ -3,6 +3,7 @@
 // Inputs live on SharedArrayBuffers, so the workers backend reads them without a copy
 // (the zero-copy path the README recommends) and every backend times the kernel alone.
 import * as ck from '../../index';
+import { Float16 } from '../../half';
 import type { Backend, Dtype, Kernel } from '../args';
 
 export type ElementType = Dtype | 'i32';
@@ -32,9 +33,11 @@ export interface Benchmark {
   prepare(size: number, dtype: ElementType): Workload;
 }
 
-type FloatCtor = { new (n: number): ck.FloatArray; new (b: SharedArrayBuffer): ck.FloatArray; BYTES_PER_ELEMENT: number };
-const FLOAT: Record<string, FloatCtor> = { f64: Float64Array, f32: Float32Array };
-const bytes = (dtype: ElementType) => (dtype === 'f32' || dtype === 'i32' ? 4 : 8);
+type FloatCtor = { new (n: number): ck.GemmArray; new (b: SharedArrayBuffer): ck.GemmArray; BYTES_PER_ELEMENT: number };
+const FLOAT: Record<string, FloatCtor> = { f64: Float64Array, f32: Float32Array, ...(Float16 ? { f16: Float16 as unknown as FloatCtor } : {}) };
+const bytes = (dtype: ElementType) => (dtype === 'f16' ? 2 : dtype === 'f32' || dtype === 'i32' ? 4 : 8);
+/** The float types a runtime has: f16 (Float16Array) on Node 24 and later, run when asked for. */
+const FLOATS: ElementType[] = ['f64', 'f32', ...(Float16 ? ['f16' as const] : [])];
 
 /** 1500000 -> 1.5M, 200000 -> 200k. */
 export function shortCount(n: number): string {
@@ -44,7 +47,7 @@ export function shortCount(n: number): string {
 }
 
 /** Deterministic fill (mulberry32), so every run times the same data. */
-function fill(x: Float32Array | Float64Array | Int32Array, scale: (u: number) => number, seed = 1): void {
+function fill(x: ck.GemmArray | Int32Array, scale: (u: number) => number, seed = 1): void {
   let s = seed >>> 0;
   for (let i = 0; i < x.length; i++) {
     s = (s + 0x6d2b79f5) >>> 0;
@@ -61,13 +64,13 @@ const matmul: Benchmark = {
   unit: 'GFLOP/s',
   sizeName: 'n',
   defaultSizes: [64, 128, 256, 512, 1024, 2048],
-  dtypes: ['f64', 'f32'],
+  dtypes: FLOATS,
   defaultDtypes: ['f64', 'f32'],
   work: (n) => 2 * n ** 3,
   shape: (n) => String(n),
   prepare(n, dtype) {
     const T = FLOAT[dtype];
-    const a = ck.matrix(T, n, n, { shared: true }), b = ck.matrix(T, n, n, { shared: true });
+    const a = ck.matrix<ck.GemmArray>(T, n, n, { shared: true }), b = ck.matrix<ck.GemmArray>(T, n, n, { shared: true });
     fill(a.data, (u) => 2 * u - 1, 1);
     fill(b.data, (u) => 2 * u - 1, 2);
     const out = ck.shared(T, n * n);
@@ -100,15 +103,15 @@ const countRows: Benchmark = {
 /** A pass over uniform floats in [0, 1): what countInRange and histogram share. */
 function floatScan(
   name: 'countInRange' | 'histogram', about: string, defaultSize: number,
-  call: (data: ck.FloatArray, opts: { backend: Backend; threads: number }) => Promise<unknown>,
+  call: (data: ck.FloatArray | ck.HalfArray, opts: { backend: Backend; threads: number }) => Promise<unknown>,
 ): Benchmark {
   return {
     name, kernel: name === 'histogram' ? 'histogram' : 'count', about, unit: 'GB/s', sizeName: 'elements',
-    defaultSizes: [defaultSize], dtypes: ['f64', 'f32'], defaultDtypes: ['f64'],
+    defaultSizes: [defaultSize], dtypes: FLOATS, defaultDtypes: ['f64'],
     work: (size, dtype) => size * bytes(dtype),
     shape: shortCount,
     prepare(size, dtype) {
-      const data = ck.shared(FLOAT[dtype], size);
+      const data = ck.shared(FLOAT[dtype] as unknown as typeof Float64Array, size) as ck.FloatArray | ck.HalfArray;
       fill(data, (u) => u);
       return { run: (backend, threads) => call(data, { backend, threads }) };
     },
@@ -141,7 +144,7 @@ const matvec: Benchmark = {
     const a = ck.matrix(T, n, n, { shared: true }), x = ck.shared(T, n), out = ck.shared(T, n);
     fill(a.data, (u) => 2 * u - 1, 1);
     fill(x, (u) => 2 * u - 1, 2);
-    return { run: (backend, threads) => ck.matvec(a, x, { backend, threads, out }) };
+    return { run: (backend, threads) => ck.matvec(a as ck.Matrix<ck.FloatArray>, x as ck.FloatArray, { backend, threads, out: out as ck.FloatArray }) };
   },
 };
 
