@@ -85,13 +85,13 @@ describe('plan', () => {
     ]);
   });
 
-  it('by default covers matmul f64 and f32 from 64 to 2048, the tutorial count, a large count, a per-column count, histogram, the weighted one, matvec and a stack of 8x8 products', () => {
+  it('by default covers matmul f64 and f32 from 64 to 2048, the tutorial count, a large count, minMax, a per-column count, histogram, the weighted one, matvec and a stack of 8x8 products', () => {
     const cases = plan(bench(), withNative);
     const groups = [...new Set(cases.map((c) => `${c.bench.name} ${c.dtype} ${c.bench.shape(c.size)}`))];
     expect(groups).toEqual([
       ...[64, 128, 256, 512, 1024, 2048].map((n) => `matmul f64 ${n}`),
       ...[64, 128, 256, 512, 1024, 2048].map((n) => `matmul f32 ${n}`),
-      'countInRangeByRow i32 200000x5', 'countInRange f64 32M', 'countInRangeByColumn f64 2Mx16', 'histogram f64 4M', 'histogramWeighted f64 4M',
+      'countInRangeByRow i32 200000x5', 'countInRange f64 32M', 'minMax f64 32M', 'countInRangeByColumn f64 2Mx16', 'histogram f64 4M', 'histogramWeighted f64 4M',
       ...[1024, 4096, 8192].map((n) => `matvec f64 ${n}x${n}`), 'gemmBatch f64 1kx8x8', 'gemmBatch f64 100kx8x8',
     ]);
     expect(cases.length).toBe(groups.length * 5);
@@ -106,7 +106,7 @@ describe('plan', () => {
     const cases = plan(bench('matmul', '--sizes', '64', '--dtype', 'f64'), withWasm).map(key);
     expect(cases).toEqual(['matmul f64 64 js 1', 'matmul f64 64 wasm 1', 'matmul f64 64 wasm 2', 'matmul f64 64 workers 1', 'matmul f64 64 workers 2']);
     const counts = plan(bench('count', '--dtype', 'f64', '--backends', 'wasm'), withWasm).map(key);
-    expect(counts).toEqual(['countInRangeByRow i32 1000000 wasm 1', 'countInRange f64 32000000 wasm 1', 'countInRangeByColumn f64 32000000 wasm 1']);
+    expect(counts).toEqual(['countInRangeByRow i32 1000000 wasm 1', 'countInRange f64 32000000 wasm 1', 'minMax f64 32000000 wasm 1', 'countInRangeByColumn f64 32000000 wasm 1']);
     expect(() => plan(bench('--backends', 'wasm'), without)).toThrow(/WebAssembly engine did not load \(off\)/);
   });
 
@@ -114,14 +114,16 @@ describe('plan', () => {
     expect(() => plan(bench('--threads', '1,3'), withNative)).toThrow(/COREKERNELS_THREADS/);
   });
 
-  it('plans f16 (Float16Array) matmul, count and histogram exactly where the runtime has Float16Array', () => {
+  it('plans f16 (Float16Array) for every kernel exactly where the runtime has Float16Array', () => {
     if (typeof (globalThis as { Float16Array?: unknown }).Float16Array !== 'function') return usage(['bench', '--dtype', 'f16']);
     const cases = plan(bench('--sizes', 'matmul:64', '--sizes', 'count:1k', '--sizes', 'histogram:1k', '--dtype', 'f16', '--backends', 'js'), withNative).map(key);
-    expect(cases).toEqual(['matmul f16 64 js 1', 'countInRangeByRow i32 1000 js 1', 'countInRange f16 1000 js 1', 'histogram f16 1000 js 1']);
+    expect(cases).toEqual(['matmul f16 64 js 1', 'countInRangeByRow i32 1000 js 1', 'countInRange f16 1000 js 1', 'minMax f16 1000 js 1',
+      'countInRangeByColumn f16 1000 js 1', 'histogram f16 1000 js 1', 'histogramWeighted f16 1000 js 1',
+      ...[1024, 4096, 8192].map((n) => `matvec f16 ${n} js 1`), 'gemmBatch f16 1000 js 1', 'gemmBatch f16 100000 js 1']);
   });
 
   it('keeps the per-row count on int32 whatever --dtype says', () => {
     const cases = plan(bench('count', '--dtype', 'f32', '--backends', 'js'), withNative).map(key);
-    expect(cases).toEqual(['countInRangeByRow i32 1000000 js 1', 'countInRange f32 32000000 js 1', 'countInRangeByColumn f32 32000000 js 1']);
+    expect(cases).toEqual(['countInRangeByRow i32 1000000 js 1', 'countInRange f32 32000000 js 1', 'minMax f32 32000000 js 1', 'countInRangeByColumn f32 32000000 js 1']);
   });
 });

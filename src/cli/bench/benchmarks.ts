@@ -15,7 +15,7 @@ export interface Workload {
 
 export interface Benchmark {
   /** The public function timed; also the table's name. */
-  readonly name: 'matmul' | 'countInRangeByRow' | 'countInRange' | 'countInRangeByColumn' | 'histogram' | 'histogramWeighted' | 'matvec' | 'gemmBatch';
+  readonly name: 'matmul' | 'countInRangeByRow' | 'countInRange' | 'minMax' | 'countInRangeByColumn' | 'histogram' | 'histogramWeighted' | 'matvec' | 'gemmBatch';
   /** The command-line kernel that selects it. */
   readonly kernel: Kernel;
   readonly about: string;
@@ -102,7 +102,7 @@ const countRows: Benchmark = {
 
 /** A pass over uniform floats in [0, 1): what countInRange and histogram share. */
 function floatScan(
-  name: 'countInRange' | 'histogram', about: string, defaultSize: number,
+  name: 'countInRange' | 'minMax' | 'histogram', about: string, defaultSize: number,
   call: (data: ck.FloatArray | ck.HalfArray, opts: { backend: Backend; threads: number }) => Promise<unknown>,
 ): Benchmark {
   return {
@@ -121,6 +121,9 @@ function floatScan(
 const countAll = floatScan('countInRange', 'uniform floats in [0, 1), 0.25 <= x <= 0.75', 32_000_000,
   (data, opts) => ck.countInRange(data, 0.25, 0.75, opts));
 
+const minMax = floatScan('minMax', 'uniform floats in [0, 1): the least and greatest (nanmin, nanmax)', 32_000_000,
+  (data, opts) => ck.minMax(data, opts));
+
 const BINS = 64;
 const EDGES = Float64Array.from({ length: BINS + 1 }, (_, i) => i / BINS);
 const histogram = floatScan('histogram', `uniform floats in [0, 1), ${BINS} equal bins`, 4_000_000,
@@ -135,7 +138,7 @@ const matvec: Benchmark = {
   unit: 'GB/s',
   sizeName: 'n',
   defaultSizes: [1024, 4096, 8192],
-  dtypes: ['f64', 'f32'],
+  dtypes: FLOATS,
   defaultDtypes: ['f64'],
   work: (n, dtype) => n * n * bytes(dtype),
   shape: (n) => `${n}x${n}`,
@@ -151,7 +154,7 @@ const matvec: Benchmark = {
 // Weighted: the data and float64 weights both read, so GB/s counts both arrays.
 const histogramWeighted: Benchmark = {
   name: 'histogramWeighted', kernel: 'histogram', about: `uniform floats in [0, 1), ${BINS} equal bins, float64 weights`,
-  unit: 'GB/s', sizeName: 'elements', defaultSizes: [4_000_000], dtypes: ['f64', 'f32'], defaultDtypes: ['f64'],
+  unit: 'GB/s', sizeName: 'elements', defaultSizes: [4_000_000], dtypes: FLOATS, defaultDtypes: ['f64'],
   work: (size, dtype) => size * (bytes(dtype) + 8),
   shape: shortCount,
   prepare(size, dtype) {
@@ -171,7 +174,7 @@ const gemmBatch: Benchmark = {
   unit: 'GFLOP/s',
   sizeName: 'products',
   defaultSizes: [1000, 100_000],
-  dtypes: ['f64', 'f32'],
+  dtypes: FLOATS,
   defaultDtypes: ['f64'],
   work: (batch) => 2 * batch * SMALL ** 3,
   shape: (batch) => `${shortCount(batch)}x${SMALL}x${SMALL}`,
@@ -194,7 +197,7 @@ const countColumns: Benchmark = {
   unit: 'GB/s',
   sizeName: 'elements',
   defaultSizes: [32_000_000],
-  dtypes: ['f64', 'f32'],
+  dtypes: FLOATS,
   defaultDtypes: ['f64'],
   work: (size, dtype) => Math.max(1, Math.floor(size / WIDE)) * WIDE * bytes(dtype),
   shape: (size) => `${shortCount(Math.max(1, Math.floor(size / WIDE)))}x${WIDE}`,
@@ -208,7 +211,7 @@ const countColumns: Benchmark = {
 };
 
 /** In the order the tables print. */
-export const BENCHMARKS: readonly Benchmark[] = [matmul, countRows, countAll, countColumns, histogram, histogramWeighted, matvec, gemmBatch];
+export const BENCHMARKS: readonly Benchmark[] = [matmul, countRows, countAll, minMax, countColumns, histogram, histogramWeighted, matvec, gemmBatch];
 
 /** The benchmark behind a result read back from JSON. */
 export const benchmarkNamed = (name: string): Benchmark | undefined => BENCHMARKS.find((b) => b.name === name);
