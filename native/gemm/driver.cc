@@ -112,8 +112,9 @@ class Multiply {
   void run() {
     const size_t tiles = plan_.tiles_m * plan_.tiles_n;
     for (size_t jc = 0; jc < g_.n; jc += plan_.region_n) {
+      const size_t region_chunks = ceil_div(std::min(plan_.region_n, g_.n - jc), plan_.chunk);
       for (size_t pc0 = 0; pc0 < g_.k; pc0 += plan_.region_k) {
-        if (plan_.stage_b) states_.reset(depth_blocks_);
+        if (plan_.stage_b) states_.reset(depth_blocks_, region_chunks);
         parallel_for(tiles, exec_, [&](size_t t) { tile(t, jc, pc0); });
       }
     }

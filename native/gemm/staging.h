@@ -19,11 +19,14 @@ class ChunkStates {
   ChunkStates(size_t depth_blocks, size_t chunks)
       : chunks_(chunks),
         states_(depth_blocks * chunks == 0 ? nullptr : new std::atomic<unsigned char>[depth_blocks * chunks]) {
-    reset(depth_blocks);
+    reset(depth_blocks, chunks);
   }
 
-  // Before each region, on the calling thread (the region's start publishes it).
-  void reset(size_t depth_blocks) {
+  // Before each region, on the calling thread (the region's start publishes it), with the
+  // region's chunk count: the last region of a B split along n is narrower than the others,
+  // and a chunk past its end is no part of B (helping must never stage one).
+  void reset(size_t depth_blocks, size_t chunks) {
+    live_ = chunks;
     for (size_t i = 0; i < depth_blocks * chunks_; ++i) states_[i].store(kEmpty, std::memory_order_relaxed);
   }
 
@@ -35,7 +38,7 @@ class ChunkStates {
     while (s.load(std::memory_order_acquire) != kReady) {
       if (try_stage(d, c, stage)) return;
       bool helped = false;
-      for (size_t later = c + 1; later < chunks_ && !helped; ++later) helped = try_stage(d, later, stage);
+      for (size_t later = c + 1; later < live_ && !helped; ++later) helped = try_stage(d, later, stage);
       if (!helped && ++spins > 64) yield_thread();
     }
   }
@@ -55,7 +58,8 @@ class ChunkStates {
     return true;
   }
 
-  size_t chunks_;
+  size_t chunks_;  // chunks per depth block in the table (the widest region's)
+  size_t live_;    // chunks of the current region
   std::unique_ptr<std::atomic<unsigned char>[]> states_;
 };
 
