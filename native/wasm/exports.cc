@@ -135,25 +135,30 @@ CK_EXPORT(ck_count) double ck_count(uint32_t elem, const void* data, size_t n, c
   return total;
 }
 
+namespace {
+// Per-row (out: rows counts) or per-column (out: cols counts) counts, overwritten.
+template <bool kByColumn>
+void count_by_axis(uint32_t elem, const void* data, size_t rows, size_t cols, const void* bounds, uint32_t* out,
+                   const uint8_t* valid) {
+  ck::visit(elem, [&](auto tag) {
+    using T = decltype(tag);
+    const T* lh = static_cast<const T*>(bounds);
+    const auto count = kByColumn ? &ck::count_by_column<T> : &ck::count_by_row<T>;
+    count(static_cast<const T*>(data), rows, cols, lh[0], lh[1], out, ck::kOneThread, valid);
+  });
+}
+}  // namespace
+
 CK_EXPORT(ck_count_by_row)
 void ck_count_by_row(uint32_t elem, const void* data, size_t rows, size_t cols, const void* bounds, uint32_t* out,
                      const uint8_t* valid) {
-  ck::visit(elem, [&](auto tag) {
-    using T = decltype(tag);
-    const T* lh = static_cast<const T*>(bounds);
-    ck::count_by_row(static_cast<const T*>(data), rows, cols, lh[0], lh[1], out, ck::kOneThread, valid);
-  });
+  count_by_axis<false>(elem, data, rows, cols, bounds, out, valid);
 }
 
-// out: cols column counts, overwritten.
 CK_EXPORT(ck_count_by_column)
 void ck_count_by_column(uint32_t elem, const void* data, size_t rows, size_t cols, const void* bounds, uint32_t* out,
                         const uint8_t* valid) {
-  ck::visit(elem, [&](auto tag) {
-    using T = decltype(tag);
-    const T* lh = static_cast<const T*>(bounds);
-    ck::count_by_column(static_cast<const T*>(data), rows, cols, lh[0], lh[1], out, ck::kOneThread, valid);
-  });
+  count_by_axis<true>(elem, data, rows, cols, bounds, out, valid);
 }
 
 // Folds data[0..n) into out[0] (least) and out[1] (greatest), two elements of the data's

@@ -13,23 +13,11 @@
 #include "../../native/gemv/gemv.h"
 #include "../../native/gemv/kernels.h"
 #include "../../native/runtime/cpu.h"
+#include "check.h"
 
 using namespace ck;
 
 namespace {
-
-int failures = 0;
-
-#define CHECK(cond, ...)                                          \
-  do {                                                            \
-    if (!(cond)) {                                                \
-      if (++failures <= 20) {                                     \
-        std::fprintf(stderr, "FAIL %s:%d: ", __FILE__, __LINE__); \
-        std::fprintf(stderr, __VA_ARGS__);                        \
-        std::fprintf(stderr, "\n");                               \
-      }                                                           \
-    }                                                             \
-  } while (0)
 
 struct Rng {
   uint64_t s;

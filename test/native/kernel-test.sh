@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Builds and runs one kernel folder's C++ test without Node (count.sh and gemv.sh name theirs):
+#   native  every x86-64 ISA table this CPU has, built twice (ASan + UBSan at -O2; TSan at
+#           -O1, which also once exposed a GCC mask-spill miscompile), the test run once per
+#           COREKERNELS_ISA value
+#   arm64   cross-compiled with aarch64-linux-gnu-g++ and run under qemu-aarch64 (the NEON
+#           table and the drivers on it)
+# Usage: kernel-test.sh NAME FOLDER [native|arm64|all] SOURCES...   FOLDER is native/FOLDER,
+# whose kernels/avx2.cc and kernels/avx512.cc get their ISA flags; SOURCES are the rest (the
+# test, the drivers, the portable and NEON tables, the runtime pieces). arm64 is skipped with
+# a note when the cross compiler or qemu is missing. Exit status non-zero on any failure.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+name=$1 folder=native/$2 what=$3
+shift 3
+common=("$@")
+out=${CK_TEST_OUT:-$(mktemp -d)}
+flags=(-std=c++17 -Wall -Wextra -pthread)
+
+native_with() {  # native_with BUILD FLAGS...: build with FLAGS and run on every ISA
+  local cxx=${CXX:-g++} build=$1
+  shift
+  "$cxx" "${flags[@]}" "$@" -c "$folder/kernels/avx2.cc" -o "$out/avx2-$build.o" -mavx2 -mfma -mpopcnt
+  "$cxx" "${flags[@]}" "$@" -c "$folder/kernels/avx512.cc" -o "$out/avx512-$build.o" \
+    -mavx512f -mavx512bw -mavx512dq -mavx512vl -mavx2 -mfma -mpopcnt
+  "$cxx" "${flags[@]}" "$@" "${common[@]}" "$out/avx2-$build.o" "$out/avx512-$build.o" -o "$out/$name-$build"
+  for isa in generic avx2 avx512; do echo -n "$name $build $isa: "; COREKERNELS_ISA=$isa "$out/$name-$build"; done
+}
+
+native() {
+  native_with asan -O2 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+  native_with tsan -O1 -g -fsanitize=thread
+}
+
+arm64() {
+  if ! command -v aarch64-linux-gnu-g++ >/dev/null || ! command -v qemu-aarch64 >/dev/null; then
+    echo "arm64: skipped (needs g++-aarch64-linux-gnu and qemu-user)"
+    return 0
+  fi
+  aarch64-linux-gnu-g++ "${flags[@]}" -O2 "${common[@]}" "$folder/kernels/avx2.cc" "$folder/kernels/avx512.cc" -o "$out/$name-arm64"
+  qemu-aarch64 -L /usr/aarch64-linux-gnu "$out/$name-arm64"
+}
+
+case $what in
+  native) native ;;
+  arm64) arm64 ;;
+  all) native; arm64 ;;
+  *) echo "usage: $0 NAME FOLDER [native|arm64|all] SOURCES..." >&2; exit 2 ;;
+esac
