@@ -13,6 +13,7 @@ import { describe, expect, it } from 'vitest';
 import * as crypto from 'node:crypto';
 import * as dns from 'node:dns';
 import { readFile } from 'node:fs/promises';
+import { UNDER_SANITIZER } from './helpers/child.js';
 import * as path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import * as ck from '../dist/index.js';
@@ -32,7 +33,7 @@ const OTHER_LIBUV_LIMIT_MS = 100;
  * through its interposed allocator and the same slices run longer (js p99 24 ms seen once
  * under ASan): there the bound still catches a starved loop, not a few ms of latency.
  */
-const P99_LIMIT_MS = /lib[at]san/.test(process.env.LD_PRELOAD ?? '') ? 40 : 20;
+const P99_LIMIT_MS = UNDER_SANITIZER ? 40 : 20;
 
 function squareCheck(a: Float64Array, n: number, c: Float64Array): string[] {
   return gemmVectorCheck(

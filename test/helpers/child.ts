@@ -114,3 +114,6 @@ export function lastJson(r: ChildResult): any {
   }
   throw new Error(`no JSON report on stdout (${describeExit(r)}); stdout: ${r.stdout.slice(-2000)}`);
 }
+
+/** Whether this process runs under a sanitizer runtime (test/sanitizers/run.sh preloads it). */
+export const UNDER_SANITIZER = /lib[at]san/.test(process.env.LD_PRELOAD ?? '');
