@@ -23,34 +23,21 @@ bool fits_batch(size_t length, size_t rows, size_t cols, size_t ld, size_t batch
   return stride == 0 || batch - 1 <= (length - extent) / stride;
 }
 
+// One product, a stack of them, or a half product: its arguments and the function that runs them.
+template <class Args, void (*Run)(const Args&, const Exec&)>
+class ArgsJob : public Job {
+ public:
+  explicit ArgsJob(const Args& args) : args_(args) {}
+  void execute(const Exec& ex) override { Run(args_, ex); }
+
+ private:
+  Args args_;
+};
 template <class T>
-class GemmJob : public Job {
- public:
-  explicit GemmJob(const GemmArgs<T>& g) : g_(g) {}
-  void execute(const Exec& ex) override { gemm(g_, ex); }
-
- private:
-  GemmArgs<T> g_;
-};
-
+using GemmJob = ArgsJob<GemmArgs<T>, &gemm<T>>;
 template <class T>
-class GemmBatchJob : public Job {
- public:
-  explicit GemmBatchJob(const BatchArgs<T>& b) : b_(b) {}
-  void execute(const Exec& ex) override { gemm_batch(b_, ex); }
-
- private:
-  BatchArgs<T> b_;
-};
-
-class HalfGemmJob : public Job {
- public:
-  explicit HalfGemmJob(const HalfGemmArgs& h) : h_(h) {}
-  void execute(const Exec& ex) override { gemm_half(h_, ex); }
-
- private:
-  HalfGemmArgs h_;
-};
+using GemmBatchJob = ArgsJob<BatchArgs<T>, &gemm_batch<T>>;
+using HalfGemmJob = ArgsJob<HalfGemmArgs, &gemm_half>;
 
 // The GemmArgs of the shape arguments at i + 3 .. i + 12 (pointers left unset), checked
 // against the arrays' lengths.

@@ -52,8 +52,8 @@ void visit(uint32_t code, F&& f) {
 constexpr Exec kOneThread{};
 
 template <class T>
-void run_gemm(uint32_t m, uint32_t n, uint32_t k, uint32_t trans_a, uint32_t trans_b, const void* a, uint32_t lda,
-              const void* b, uint32_t ldb, void* c, uint32_t ldc, double alpha, double beta) {
+GemmArgs<T> gemm_args(uint32_t m, uint32_t n, uint32_t k, uint32_t trans_a, uint32_t trans_b, const void* a, uint32_t lda,
+                      const void* b, uint32_t ldb, void* c, uint32_t ldc, double alpha, double beta) {
   GemmArgs<T> g;
   g.m = m, g.n = n, g.k = k;
   g.trans_a = trans_a != 0, g.trans_b = trans_b != 0;
@@ -61,7 +61,13 @@ void run_gemm(uint32_t m, uint32_t n, uint32_t k, uint32_t trans_a, uint32_t tra
   g.a = static_cast<const T*>(a), g.lda = lda;
   g.b = static_cast<const T*>(b), g.ldb = ldb;
   g.c = static_cast<T*>(c), g.ldc = ldc;
-  gemm(g, kOneThread);
+  return g;
+}
+
+template <class T>
+void run_gemm(uint32_t m, uint32_t n, uint32_t k, uint32_t trans_a, uint32_t trans_b, const void* a, uint32_t lda,
+              const void* b, uint32_t ldb, void* c, uint32_t ldc, double alpha, double beta) {
+  gemm(gemm_args<T>(m, n, k, trans_a, trans_b, a, lda, b, ldb, c, ldc, alpha, beta), kOneThread);
 }
 
 template <class T>
@@ -69,13 +75,7 @@ void run_gemm_batch(uint32_t batch, uint32_t m, uint32_t n, uint32_t k, uint32_t
                     const void* a, uint32_t lda, uint32_t stride_a, const void* b, uint32_t ldb, uint32_t stride_b,
                     void* c, uint32_t ldc, uint32_t stride_c, double alpha, double beta) {
   BatchArgs<T> ba;
-  GemmArgs<T>& g = ba.g;
-  g.m = m, g.n = n, g.k = k;
-  g.trans_a = trans_a != 0, g.trans_b = trans_b != 0;
-  g.alpha = static_cast<T>(alpha), g.beta = static_cast<T>(beta);
-  g.a = static_cast<const T*>(a), g.lda = lda;
-  g.b = static_cast<const T*>(b), g.ldb = ldb;
-  g.c = static_cast<T*>(c), g.ldc = ldc;
+  ba.g = gemm_args<T>(m, n, k, trans_a, trans_b, a, lda, b, ldb, c, ldc, alpha, beta);
   ba.batch = batch, ba.stride_a = stride_a, ba.stride_b = stride_b, ba.stride_c = stride_c;
   gemm_batch(ba, kOneThread);
 }
