@@ -25,5 +25,20 @@ export function backends(): Backend[] {
   const all: Backend[] = [];
   if (native.loaded) all.push('native');
   if (wasm.loaded) all.push('wasm');
-  return [...all, 'workers', 'js'];
+  return onlyListed([...all, 'workers', 'js']);
+}
+
+/**
+ * CK_TEST_BACKENDS=native,... narrows the list for a CI run whose other engines another run
+ * covers (the Node-line and sanitizer runs exist for the addon). A name that is not a backend
+ * is an error, so a typo cannot turn a run into an empty one.
+ */
+function onlyListed(all: Backend[]): Backend[] {
+  const listed = process.env.CK_TEST_BACKENDS;
+  if (!listed) return all;
+  const names = listed.split(',').map((s) => s.trim());
+  for (const name of names) {
+    if (!(['native', 'wasm', 'workers', 'js'] as string[]).includes(name)) throw new Error(`CK_TEST_BACKENDS: '${name}' is not a backend (native, wasm, workers, js)`);
+  }
+  return all.filter((b) => names.includes(b));
 }
