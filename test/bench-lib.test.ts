@@ -33,6 +33,15 @@ describe('alternate', () => {
     expect(r.checks).toEqual({ a: 1, bb: 2 });
   });
 
+  it('keeps warming up until the warm-up seconds are spent', async () => {
+    const order: number[] = [];
+    // 0.1 s a call: one call is already a quarter of the 0.4 s budget, so the warm-up repeats
+    // single calls until 0.5 s are spent (5 calls), then one round of 4-call batches.
+    const r = await alternate({ a: { run: (reps: number) => (order.push(reps), 0.1) } }, { budget: 0.4, rounds: 1, warm: 0.5 });
+    expect(order).toEqual([1, 1, 1, 1, 1, 4]);
+    expect(r.reps).toBe(4);
+  });
+
   it('takes the middle of an odd count and the mean of the two middles of an even one', () => {
     expect(median([3, 1, 2])).toBe(2);
     expect(median([4, 1, 3, 2])).toBe(2.5);

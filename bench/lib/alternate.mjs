@@ -16,21 +16,26 @@ export function secondsPerCall(fn, reps) {
 /**
  * contenders: { name: { run(reps) -> seconds per call (or a promise of it), check?() } }.
  * Each runs once (its check is taken then), then warms up in growing batches (x4) until one
- * lasts a quarter of the budget (a JIT's tier-up, page faults and thread start-up stay out of
- * the timed batches, and a cold first call does not size them); the slowest contender's
- * per-call time sizes the batches, the same number of calls for all, to about `budget`
- * seconds; then `rounds` alternating batches. pauseMs after each batch lets a multi-threaded
- * side's spinning threads (OpenBLAS spins ~0.1 s after a call) sleep before the next side runs.
+ * lasts a quarter of the budget and all together `warm` seconds (a JIT's tier-up, page
+ * faults and thread start-up stay out of the timed batches, and a cold first call does not
+ * size them). The slowest contender's per-call time sizes the batches, the same number of
+ * calls for all, to about `budget` seconds; then `rounds` alternating batches. pauseMs after
+ * each batch lets a multi-threaded side's spinning threads (OpenBLAS spins ~0.1 s after a
+ * call) sleep before the next side runs.
  * Returns { seconds: { name: median }, checks: { name: value }, reps }.
  */
-export async function alternate(contenders, { budget = 0.25, rounds = 5, pauseMs = 0, maxReps = 1e6 } = {}) {
+export async function alternate(contenders, { budget = 0.25, rounds = 5, pauseMs = 0, warm = 0, maxReps = 1e6 } = {}) {
   const entries = Object.entries(contenders);
   const checks = {};
   let once = 0;
   for (const [name, c] of entries) {
-    let reps = 1, seconds = await c.run(reps);
+    let reps = 1, seconds = await c.run(reps), spent = seconds;
     if (c.check) checks[name] = c.check();
-    while (seconds * reps < budget / 4 && reps < maxReps) seconds = await c.run((reps *= 4));
+    while ((seconds * reps < budget / 4 || spent < warm) && reps < maxReps) {
+      if (seconds * reps < budget / 4) reps *= 4;
+      seconds = await c.run(reps);
+      spent += seconds * reps;
+    }
     once = Math.max(once, seconds);
     if (pauseMs) await sleep(pauseMs);
   }
