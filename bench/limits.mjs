@@ -37,6 +37,7 @@ const CASES = ['peak', 'count', 'row', 'tutorial', 'hist', 'gemm', 'fresh'];
 const flags = parseFlags();
 const only = new Set(listFlag(flags.only, CASES).map(String));
 for (const c of only) if (!CASES.includes(c)) throw new Error(`--only: unknown case ${c} (cases: ${CASES.join(', ')})`);
+if (!['best', 'auto', undefined].includes(flags['peer-configs'])) throw new Error(`--peer-configs: best or auto (got ${flags['peer-configs']})`);
 const quick = Boolean(flags.quick);
 const TIMING = { budget: Number(flags.budget ?? (quick ? 0.05 : 0.25)), rounds: Number(flags.rounds ?? (quick ? 3 : 5)) };
 const requested = listFlag(flags.threads, [1, 2]);
@@ -49,13 +50,17 @@ const peerFile = (name) => {
   return file;
 };
 
-const lines = [];
-/** Adds a line to the table (targetLine's arguments); given every contender's seconds a call, shows them all. */
-function report(args, seconds) {
+const lines = [], notes = [];
+/** A fact about the sitting (ceilings, peers' configurations): on stderr now, above the table at the end. */
+const note = (text) => { notes.push(text); console.error(text); };
+/** Adds a line to the table (targetLine's arguments); given the case's alternate() result, shows every contender, and the checks when they differ. */
+function report(args, result) {
   const line = targetLine(args);
   lines.push(line);
   console.error(`  ${line.name}: ${line.corekernels} | ${line.peer} | ratio ${line.ratio} | ${line.target} | ${line.met}`);
-  if (seconds) console.error(`    each: ${Object.entries(seconds).map(([k, s]) => `${k} ${show(args.unit, args.work ?? 0, s)}`).join(', ')}`);
+  if (!result) return;
+  console.error(`    each: ${Object.entries(result.seconds).map(([k, s]) => `${k} ${show(args.unit, args.work ?? 0, s)}`).join(', ')}`);
+  if (args.agree === false) console.error(`    results differ: ${JSON.stringify(result.checks)}`);
 }
 // After a multi-threaded batch, OpenBLAS's threads spin ~0.1 s and OpenMP's a little: let
 // them sleep before the other side runs (for both sides alike).
@@ -88,23 +93,22 @@ async function countData() {
 }
 
 let bandwidth;
-async function readBandwidth() {
+/** GB/s and where it came from, by threads - 1: --peak, else peak.c (run once; its FMA peak is noted too). */
+function readBandwidth() {
   if (bandwidth) return bandwidth;
-  const fromPeak = flags.peak ? listFlag(flags.peak) : runPeak(peerFile('peak')).bandwidth;
-  bandwidth = fromPeak.map((gbs, i) => ({ gbs, source: `peak.c ${plural(i + 1)}` }));
-  console.error(`read bandwidth (peak.c${flags.peak ? ', from --peak' : ''}): ${fromPeak.map((b, i) => `${b} GB/s at ${plural(i + 1)}`).join(', ')}`);
-  return bandwidth;
+  let gbs;
+  if (flags.peak) gbs = listFlag(flags.peak, []);
+  else {
+    const peak = runPeak(peerFile('peak'));
+    note(`peak f64 FMA (peak.c): ${peak.gflops.map((g, i) => `${g} GFLOP/s at ${plural(i + 1)}`).join(', ')}`);
+    gbs = peak.bandwidth;
+  }
+  note(`read bandwidth (${flags.peak ? '--peak' : 'peak.c'}): ${gbs.map((b, i) => `${b} GB/s at ${plural(i + 1)}`).join(', ')}`);
+  return (bandwidth = gbs.map((b, i) => ({ gbs: b, source: `${flags.peak ? '--peak' : 'peak.c'} ${plural(i + 1)}` })));
 }
 
 async function peakCase() {
-  if (flags.peak) console.error('--peak given: peak.c not run');
-  else {
-    const peak = runPeak(peerFile('peak'));
-    console.error(`peak f64 FMA (peak.c): ${peak.gflops.map((g, i) => `${g} GFLOP/s at ${plural(i + 1)}`).join(', ')}`);
-    bandwidth = peak.bandwidth.map((gbs, i) => ({ gbs, source: `peak.c ${plural(i + 1)}` }));
-    console.error(`read bandwidth (peak.c): ${peak.bandwidth.map((b, i) => `${b} GB/s at ${plural(i + 1)}`).join(', ')}`);
-  }
-  const bw = await readBandwidth();
+  const bw = readBandwidth();
   // count_peer's read pass over the same 1 GiB, in this sitting: the faster of peak.c and it
   // is the ceiling, so that no fraction of it is flattered by a slow probe.
   const { peer, data } = await countData();
@@ -113,16 +117,17 @@ async function peakCase() {
       bw256: peerContender(peer, (reps) => `bw256 ${t} ${reps} ${data.length}`),
       bw512: peerContender(peer, (reps) => `bw512 ${t} ${reps} ${data.length}`),
     }, timing(t, t === THREADS[0]));
-    const best = Object.entries(r.seconds).map(([k, s]) => [k, data.byteLength / s / 1e9]).reduce((a, b) => (b[1] > a[1] ? b : a));
-    console.error(`read pass (count_peer) at ${plural(t)}: ${Object.entries(r.seconds).map(([k, s]) => `${k} ${(data.byteLength / s / 1e9).toFixed(1)} GB/s`).join(', ')}`);
+    const gbs = Object.entries(r.seconds).map(([k, s]) => [k, data.byteLength / s / 1e9]);
+    note(`read pass (count_peer) at ${plural(t)}: ${gbs.map(([k, g]) => `${k} ${g.toFixed(1)} GB/s`).join(', ')}`);
+    const best = gbs.reduce((a, b) => (b[1] > a[1] ? b : a));
     if (!bw[t - 1] || best[1] > bw[t - 1].gbs) bw[t - 1] = { gbs: best[1], source: `count_peer ${best[0]} ${plural(t)}` };
   }
-  console.error(`read bandwidth used as the ceiling: ${bw.map((b, i) => `${b.gbs.toFixed(1)} GB/s at ${plural(i + 1)} (${b.source})`).join(', ')}`);
+  note(`read bandwidth taken as the ceiling: ${bw.map((b, i) => `${b.gbs.toFixed(1)} GB/s at ${plural(i + 1)} (${b.source})`).join(', ')}`);
 }
 
 /** A table line setting ours against the read bandwidth at t threads, for `bytes` read a call. */
-async function bandwidthLine(name, t, bytes, oursSeconds, target) {
-  const bw = (await readBandwidth())[t - 1];
+function bandwidthLine(name, t, bytes, oursSeconds, target) {
+  const bw = readBandwidth()[t - 1];
   if (!bw) return console.error(`  ${name}: no read bandwidth at ${plural(t)}`);
   report({ name, unit: 'GB/s', work: bytes, ours: oursSeconds, peers: { [`read bandwidth, ${bw.source}`]: bytes / (bw.gbs * 1e9) }, target });
 }
@@ -139,7 +144,7 @@ async function countCase() {
     }, timing(t, t === THREADS[0]));
     const { corekernels, ...peers } = r.seconds;
     report({ name: `countInRange 1 GiB f64 (2^27), ${plural(t)}`, unit: 'GB/s', work: data.byteLength, ours: corekernels, peers,
-      target: 0.95, agree: allEqual(r.checks) }, r.seconds);
+      target: 0.95, agree: allEqual(r.checks) }, r);
   }
 }
 
@@ -154,8 +159,8 @@ async function rowCase() {
     }, timing(t, t === THREADS[0]));
     const { corekernels, ...peers } = r.seconds;
     const name = `countInRangeByRow 8e6x16 f64, ${plural(t)}`;
-    report({ name, unit: 'GB/s', work: m.data.byteLength, ours: corekernels, peers, target: 0.95, agree: allEqual(r.checks) }, r.seconds);
-    await bandwidthLine(`${name}, of read bandwidth`, t, m.data.byteLength, corekernels, 0.85);
+    report({ name, unit: 'GB/s', work: m.data.byteLength, ours: corekernels, peers, target: 0.95, agree: allEqual(r.checks) }, r);
+    bandwidthLine(`${name}, of read bandwidth`, t, m.data.byteLength, corekernels, 0.85);
   }
 }
 
@@ -174,10 +179,9 @@ async function histCase() {
     const agree = allEqual(r.checks);
     // The issue's target is the 2-thread fraction of read bandwidth; the rest is shown for information.
     const target = t >= 2 ? 0.8 : undefined;
-    report({ name: `histogram 1e8 f64, 64 uniform edges, ${plural(t)}, vs plain C`, unit: 'GB/s', work: x.byteLength, ours: e, peers: peerSeconds, agree }, r.seconds);
-    await bandwidthLine(`histogram 1e8 f64, 64 uniform edges, ${plural(t)}, of read bandwidth`, t, x.byteLength, e, target);
-    await bandwidthLine(`histogram 1e8 f64, bins=64 range [0,1], ${plural(t)}, of read bandwidth`, t, x.byteLength, binCount, target);
-    if (!agree) console.error(`  histogram checks differ: ${JSON.stringify(r.checks)}`);
+    report({ name: `histogram 1e8 f64, 64 uniform edges, ${plural(t)}, vs plain C`, unit: 'GB/s', work: x.byteLength, ours: e, peers: peerSeconds, agree }, r);
+    bandwidthLine(`histogram 1e8 f64, 64 uniform edges, ${plural(t)}, of read bandwidth`, t, x.byteLength, e, target);
+    bandwidthLine(`histogram 1e8 f64, bins=64 range [0,1], ${plural(t)}, of read bandwidth`, t, x.byteLength, binCount, target);
   }
 }
 
@@ -208,7 +212,7 @@ async function tutorialCase() {
     }, timing(t, t === THREADS[0]));
     const { corekernels, ...peers } = r.seconds;
     report({ name: `countInRangeByRow tutorial 200000x5 int32, ${plural(t)}`, unit: 'us', ours: corekernels, peers, target: 0.95,
-      agree: allEqual(r.checks) }, r.seconds);
+      agree: allEqual(r.checks) }, r);
   }
   await peer.close();
 }
@@ -243,9 +247,9 @@ async function gemmPeers() {
     // does not know) cannot be the best beside a forced AVX2 or AVX-512 one: it would only
     // stretch the run (~5x slower, and every batch waits for the slowest contender).
     const keepDetected = !(force && avx2 && PRE_AVX2.test(detected.config));
-    if (keepDetected) console.error(`gemm peer ${l.lib} ${detected.config}: ${detected.info}`);
-    else console.error(`gemm peer ${l.lib} ${detected.config} (detected) left out: pre-AVX2 kernels; forced to ${force.config} instead`), await detected.peer.close();
-    if (force) console.error(`gemm peer ${l.lib} ${force.config}: ${force.info} (forced by ${JSON.stringify(forced[i])})`);
+    if (keepDetected) note(`gemm peer ${l.lib} ${detected.config}: ${detected.info}`);
+    else note(`gemm peer ${l.lib} ${detected.config} (detected) left out: pre-AVX2 kernels; forced to ${force.config} instead`), await detected.peer.close();
+    if (force) note(`gemm peer ${l.lib} ${force.config}: ${force.info} (forced by ${JSON.stringify(forced[i])})`);
     for (const c of [keepDetected && detected, force]) if (c) peers.push({ label: `${l.lib} ${c.config}`, peer: c.peer });
   }
   return peers;
@@ -268,9 +272,8 @@ async function gemmCase() {
         }, timing(t, s === shapes[0] && t === THREADS[0]));
         const { corekernels, ...peerSeconds } = r.seconds;
         const agree = Object.values(r.checks).every((c) => Math.abs(c - r.checks.corekernels) <= tolerance * Math.abs(r.checks.corekernels));
-        if (!agree) console.error(`  checksums differ: ${JSON.stringify(r.checks)}`);
         report({ name: `matmul ${dtype} ${s.name}, ${plural(t)}`, unit: 'GFLOP/s', work: 2 * s.m * s.n * s.k, ours: corekernels,
-          peers: peerSeconds, target: s.target, agree }, r.seconds);
+          peers: peerSeconds, target: s.target, agree }, r);
       }
     }
   }
@@ -305,7 +308,7 @@ const head = [
   `${new Date().toISOString()}; ${TIMING.rounds} alternating rounds per case, batches of ~${TIMING.budget} s, medians; ratio = our speed / the best peer's`,
 ];
 for (const l of head) console.error(l);
-if (THREADS.length < requested.length) console.error(`skipped thread counts above threads() = ${ck.threads()}: ${requested.filter((t) => !THREADS.includes(t)).join(', ')}`);
+if (THREADS.length < requested.length) note(`skipped thread counts above threads() = ${ck.threads()}: ${requested.filter((t) => !THREADS.includes(t)).join(', ')}`);
 
 const run = { peak: peakCase, count: countCase, row: rowCase, tutorial: tutorialCase, hist: histCase, gemm: gemmCase, fresh: freshCase };
 for (const c of CASES) {
@@ -317,5 +320,5 @@ for (const c of CASES) {
 await countPeer?.close();
 await ck.close();
 
-console.log(head.map((l) => `${l}  `).join('\n'));
+console.log([...head, ...notes].map((l) => `${l}  `).join('\n'));
 console.log(`\n${formatTable(lines)}\n\n${summary(lines)}`);

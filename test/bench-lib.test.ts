@@ -51,9 +51,9 @@ describe('alternate', () => {
 describe('the target table', () => {
   it('sets ours against the fastest peer as a ratio of speeds and says whether the target is met', () => {
     const line = targetLine({ name: 'count', unit: 'GB/s', work: 2e9, ours: 0.1, peers: { slow: 0.2, fast: 0.09 }, target: 0.95 });
-    expect(line).toEqual({ name: 'count', corekernels: '20.0 GB/s', peer: '22.2 GB/s (fast)', ratio: '0.90', target: '>= 0.95', met: 'NO' });
+    expect(line).toEqual({ name: 'count', corekernels: '20.0 GB/s', peer: '22.2 GB/s (fast)', ratio: '0.900', target: '>= 0.95', met: 'NO' });
     expect(targetLine({ name: 'g', unit: 'GFLOP/s', work: 1e9, ours: 0.01, peers: { blis: 0.01 }, target: 1 }).met).toBe('yes');
-    expect(targetLine({ name: 't', unit: 'us', ours: 50e-6, peers: { c: 60e-6 } })).toMatchObject({ corekernels: '50.00 µs', ratio: '1.20', target: 'info', met: '-' });
+    expect(targetLine({ name: 't', unit: 'us', ours: 50e-6, peers: { c: 60e-6 } })).toMatchObject({ corekernels: '50.00 µs', ratio: '1.200', target: 'info', met: '-' });
     expect(targetLine({ name: 'x', unit: 'us', ours: 1, peers: { c: 2 }, target: 0.5, agree: false }).met).toBe('NO (results differ)');
     expect(() => targetLine({ name: 'x', unit: 'furlongs', ours: 1, peers: { c: 1 } })).toThrow(/unknown unit/);
   });
@@ -67,9 +67,9 @@ describe('the target table', () => {
     expect(formatTable(lines).split('\n')).toEqual([
       '| case | corekernels | best peer (which) | ratio | target | met? |',
       '| --- | --- | --- | --- | --- | --- |',
-      '| a | 1.00 ms | 1.00 ms (c) | 1.00 | >= 1.00 | yes |',
-      '| b | 2.00 ms | 1.00 ms (c) | 0.50 | >= 1.00 | NO |',
-      '| c | 2.00 ms | 1.00 ms (c) | 0.50 | info | - |',
+      '| a | 1.00 ms | 1.00 ms (c) | 1.000 | >= 1.00 | yes |',
+      '| b | 2.00 ms | 1.00 ms (c) | 0.500 | >= 1.00 | NO |',
+      '| c | 2.00 ms | 1.00 ms (c) | 0.500 | info | - |',
     ]);
     expect(summary(lines)).toBe('1 of 2 targets met; missed: b');
   });

@@ -23,7 +23,7 @@ export function targetLine({ name, unit, work = 0, ours, peers, target, agree = 
   const ratio = best / ours;
   const met = !agree ? 'NO (results differ)' : target === undefined ? '-' : ratio >= target ? 'yes' : 'NO';
   return {
-    name, corekernels: show(unit, work, ours), peer: `${show(unit, work, best)} (${label})`, ratio: ratio.toFixed(2),
+    name, corekernels: show(unit, work, ours), peer: `${show(unit, work, best)} (${label})`, ratio: ratio.toFixed(3),
     target: target === undefined ? 'info' : `>= ${target.toFixed(2)}`, met,
   };
 }
