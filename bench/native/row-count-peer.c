@@ -2,8 +2,9 @@
 // per row LO <= x <= HI), which ../shared/peers/count_peer.c does not have. A long-lived
 // process like count_peer, so that bench/limits.mjs can alternate it with corekernels:
 //   request "row T R" (T threads, R calls timed), reply "<seconds per call> <check>";
-//   "rowscalar T R" is the same loop with gcc's vectorizer off (its vector form of a 5-wide
-//   row can lose to the scalar one): the bench takes the faster of the two.
+//   "rowscalar T R" is the same loop with gcc's vectorizer off (a vector form of a 5-wide
+//   row can lose to the scalar one): the bench takes the faster of the two. gcc 12 leaves
+//   both scalar (no vector form for a group of 5 loads).
 //   It prints "ready" once the data is made.
 // Data: xorshift32 from 0x12345678, x % 10 (bench/lib/xorshift.mjs makes the same);
 // check = sum of out[r] * (r % 13 + 1), as count_peer checks its per-row counts.
