@@ -4,7 +4,11 @@
 // are compared (target: out/fresh >= 0.95). Each side also reports its minor page faults
 // per call, since fresh memory that glibc handed back to the kernel (trimmed heap top,
 // munmap'd chunks) faults in again page by page: that, not the allocation call, is most of
-// what a large fresh result costs.
+// what a large fresh result costs. V8 frees dead results in batches after a GC, and
+// glibc then trims the heap top (or unmaps the chunk), so the next result faults in fresh
+// pages; running with
+//   GLIBC_TUNABLES=glibc.malloc.trim_threshold=268435456:glibc.malloc.mmap_threshold=33554432
+// (process-wide: this process keeps up to 256 MiB of freed heap) shows the figures without them.
 //
 //   flock /tmp/ck-bench.lock node bench/fresh-results.mjs [--sizes 64,128,256,512] [--dtypes f64,f32]
 //        [--threads 1,N] [--rounds 7] [--ms 60] [--turn]
@@ -12,6 +16,7 @@
 // --turn yields to the event loop between calls (a server's request loop, not a tight
 // loop): what GC finalizers and setImmediate callbacks need to run.
 import { createRequire } from 'node:module';
+import { cpus } from 'node:os';
 
 const ck = createRequire(import.meta.url)('../dist/index.js');
 
@@ -46,7 +51,7 @@ async function round(fn, reps) {
 }
 
 console.log(`# matmulSync fresh result (A) vs reused out (B), ${ROUNDS} rounds A B A B, medians${TURN ? ', event loop turned between calls' : ''}`);
-console.log(`# node ${process.version}, ${ck.info().native.loaded ? 'native addon' : 'no addon'}, threads() = ${ck.threads()}`);
+console.log(`# ${cpus()[0]?.model ?? 'unknown CPU'}, node ${process.version}, ${ck.info().native.loaded ? 'native addon' : 'no addon'}, threads() = ${ck.threads()}`);
 console.log('dtype threads     n   fresh_us     out_us  out/fresh  faults/call fresh  out');
 for (const threads of THREADS) {
   for (const dtype of DTYPES) {
