@@ -17,8 +17,11 @@ const gc = vm.runInNewContext('gc') as () => void;
 type Ctor = Float64ArrayConstructor | Float32ArrayConstructor;
 
 /** Small integers, so every product is exact and equal on every backend and thread count. */
-const square = (T: Ctor, n: number, seed: number) =>
-  ({ data: T.from({ length: n * n }, (_, i) => ((i * 7 + seed * 13) % 11) - 5), rows: n, cols: n });
+function square(T: Ctor, n: number, seed: number) {
+  const data = new T(n * n);
+  for (let i = 0; i < data.length; i++) data[i] = ((i * 7 + seed * 13) % 11) - 5;
+  return { data, rows: n, cols: n };
+}
 
 /** The product computed into a buffer the test owns: what a fresh result must hold. */
 function expected(T: Ctor, n: number, seed: number, backend: Backend): number[] {
