@@ -9,7 +9,6 @@
 #include <atomic>
 #include <memory>
 #include <optional>
-#include <stdexcept>
 #include <type_traits>
 
 #include "../runtime/pool.h"
@@ -153,7 +152,6 @@ class Multiply {
         staged_(scratch_.as<T>()),
         states_(plan_.stage_b ? depth_blocks_ : 0, chunks_),
         slots_(scratch_.as<T>() + staged_elems_, slot_count_, slot_elems_) {
-    if (kHalves && !plan_.packed) throw std::logic_error("gemm_half_packed: a shape the table does not pack");
     if (c_elems_ != 0) {
       g_.c = scratch_.as<T>() + staged_elems_ + slot_count_ * slot_elems_;
       g_.ldc = g_.n;
