@@ -176,7 +176,8 @@ print(json.dumps({'c32': c.ravel().tolist(), 'err': err.ravel().tolist()}))`, Bu
     }
 
     it('matmul of Float16Arrays is numpy\'s float32 product rounded to halves; out may be a Float32Array', async () => {
-      for (const [m, k, n] of [[37, 50, 29], [1, 300, 1], [64, 64, 64], [130, 17, 70]]) {
+      // The last is wide enough to pack on every kernel table (A and B widened as they are packed).
+      for (const [m, k, n] of [[37, 50, 29], [1, 300, 1], [64, 64, 64], [130, 17, 70], [45, 33, 201]]) {
         const [ad, bd] = operands(m, k, n, m + k + n);
         const want = numpyProduct(ad, bd, m, k, n);
         const a = { data: ad, rows: m, cols: k }, b = { data: bd, rows: k, cols: n };
@@ -195,13 +196,15 @@ print(json.dumps({'c32': c.ravel().tolist(), 'err': err.ravel().tolist()}))`, Bu
     });
 
     it('gemm on halves: transposes, col-major, leading dimensions, alpha and beta (C read as halves)', async () => {
-      const m = 9, n = 7, k = 11, rnd = mulberry32(9);
+      const rnd = mulberry32(9);
       const val = () => Math.round((rnd() - 0.5) * 16) / 4; // quarters: every product and sum is exact in float32
+      // Small (read in place) and wide enough to pack on every kernel table.
+      for (const [m, n, k] of [[9, 7, 11], [40, 140, 20]])
       for (const layout of ['row-major', 'col-major'] as const)
         for (const transA of [false, true])
           for (const transB of [false, true]) {
-            const lda = 13, ldb = 12, ldc = 10;
-            const a = H.from({ length: 13 * 13 }, val), b = H.from({ length: 13 * 12 }, val), c0 = H.from({ length: 10 * 10 }, val);
+            const big = Math.max(m, n, k), lda = big + 4, ldb = big + 3, ldc = big + 1, rows = big + 3;
+            const a = H.from({ length: rows * lda }, val), b = H.from({ length: rows * ldb }, val), c0 = H.from({ length: rows * ldc }, val);
             const col = layout === 'col-major';
             const at = (x: Half, ld: number, r: number, cc: number) => (col ? x[cc * ld + r] : x[r * ld + cc]);
             const A = (i: number, p: number) => (transA ? at(a, lda, p, i) : at(a, lda, i, p));
@@ -219,7 +222,10 @@ print(json.dumps({'c32': c.ravel().tolist(), 'err': err.ravel().tolist()}))`, Bu
                 expect(at(c32, ldc, i, j)).toBe(exact);
               }
             // Elements outside the m x n block are never written.
-            expect(c[9 * ldc + 9]).toBe(c0[9 * ldc + 9]);
+            for (let idx = 0; idx < c0.length; idx++) {
+              const outer = Math.floor(idx / ldc), inner = idx % ldc;
+              if (!(col ? inner < m && outer < n : outer < m && inner < n)) expect(c[idx], `${idx}`).toBe(c0[idx]);
+            }
           }
     });
 
