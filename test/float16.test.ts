@@ -264,6 +264,33 @@ print(json.dumps({'c32': c.ravel().tolist(), 'err': err.ravel().tolist()}))`, Bu
       await expectError('matvec', [M, new Float32Array(k), opts], TypeError, 'ERR_CK_INVALID_ARG_TYPE', /x/);
     });
 
+    it('stacks of halves that are one product (B shared, wide enough to pack) and stacks that are not (A shared, both stacked, transposed A) agree with exact sums', async () => {
+      const rnd = mulberry32(33), val = () => Math.round((rnd() - 0.5) * 16) / 4; // quarters: float32 sums are exact
+      // [batch, m, k, n, A stacked, B stacked]
+      for (const [batch, m, k, n, stackA, stackB] of [[8, 5, 6, 140, true, false], [3, 9, 5, 7, false, true], [4, 6, 3, 150, true, true]] as const) {
+        const A = H.from({ length: (stackA ? batch : 1) * m * k }, val), B = H.from({ length: (stackB ? batch : 1) * k * n }, val);
+        const exact = (p: number, i: number, j: number) => {
+          let s = 0;
+          for (let q = 0; q < k; q++) s += A[(stackA ? p * m * k : 0) + i * k + q] * B[(stackB ? p * k * n : 0) + q * n + j];
+          return s;
+        };
+        const want = Array.from({ length: batch * m * n }, (_, e) => exact(Math.floor(e / (m * n)), Math.floor(e / n) % m, e % n));
+        const c = await ck.matmul({ data: A, rows: m, cols: k, batch: stackA ? batch : 1 } as never,
+          { data: B, rows: k, cols: n, batch: stackB ? batch : 1 } as never, opts);
+        expect(Array.from(c.data as Half), `${batch} ${m} ${k} ${n}`).toEqual(want.map(f16));
+        // The same stack through gemmBatch, A stored transposed (never one product), C read (beta).
+        const At = new H(A.length);
+        for (let p = 0; p < A.length / (m * k); p++)
+          for (let i = 0; i < m; i++) for (let q = 0; q < k; q++) At[p * m * k + q * m + i] = A[p * m * k + i * k + q];
+        const c0 = H.from({ length: batch * m * n }, val), c16 = c0.slice() as Half, c32 = Float32Array.from(c0);
+        const args = { batch, m, n, k, a: At, b: B, transA: true, beta: 0.5, strideA: stackA ? m * k : 0, strideB: stackB ? k * n : 0 };
+        expect(await ck.gemmBatch({ ...args, c: c16 } as never, opts)).toBe(c16);
+        expect(ck.gemmBatchSync({ ...args, c: c32 } as never, opts)).toBe(c32);
+        expect(Array.from(c16)).toEqual(want.map((x, e) => f16(x + 0.5 * c0[e])));
+        expect(Array.from(c32)).toEqual(want.map((x, e) => x + 0.5 * c0[e]));
+      }
+    });
+
     it('per-column counts, weighted histograms and validity bitmaps read halves as the float32 array of the same values', async () => {
       const rnd = mulberry32(5), rows = 999, cols = 9;
       const d = H.from({ length: rows * cols }, (_, i) => (i % 13 === 0 ? NaN : (rnd() - 0.5) * 8));
