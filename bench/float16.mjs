@@ -1,6 +1,6 @@
 // Float16Array against float32 on the addon: the issue's target "matmul Float16Array n = 1024,
-// 1 thread >= 0.8x the float32 GFLOP/s" (half operands are widened once, the product is the
-// float32 GEMM, C is rounded back), plus what reading halves costs a count and a histogram
+// 1 thread >= 0.8x the float32 GFLOP/s" (half operands are widened as the GEMM packs them,
+// and C is rounded as each chunk of it is final), plus what reading halves costs a count and a histogram
 // next to float32 data. Each ratio from one run, contenders alternated (A B A B ...), medians.
 // Needs Node 24+ (Float16Array). Run it alone on an idle machine.
 //   node bench/float16.mjs [--rounds N] [--quick]

@@ -147,10 +147,22 @@ function gemmCall(fn: string, job: GemmJob): Call<GemmJob, void, void> {
 }
 
 /**
+ * A stack that is one product: B shared (stride 0), A's and C's matrices one after another,
+ * as numpy's broadcast of a stack by one matrix. The same test as native/gemm/batch.cc's, so
+ * halves take the one product's half path (no float32 copies where it packs) with the
+ * arithmetic the stack would have had.
+ */
+function asOneProduct(job: GemmBatchJob): GemmJob | undefined {
+  if (job.strideB !== 0 || job.transA || job.strideA !== job.m * job.lda || job.strideC !== job.m * job.ldc) return undefined;
+  const { n, k, transB, alpha, beta, a, lda, b, ldb, c, ldc } = job;
+  return { m: job.m * job.batch, n, k, transA: false, transB, alpha, beta, a, lda, b, ldb, c, ldc };
+}
+
+/**
  * A stack of half products runs as the float32 stack of its operands widened (exact), C
  * rounded once into the halves afterwards (or left in a Float32Array c): the arithmetic of
- * gemm_half, which widens once too. The stacked kernels have no half path yet, so this costs
- * a float32 copy of each operand.
+ * gemm_half. The stacked kernels have no half path yet, so this costs a float32 copy of each
+ * operand (a stack that is one product avoids it: runBatch).
  */
 function widenedStack(job: GemmBatchJob): { job: GemmBatchJob; finish: () => void } {
   if (!isHalf(job.a)) return { job, finish: () => undefined };
@@ -160,12 +172,16 @@ function widenedStack(job: GemmBatchJob): { job: GemmBatchJob; finish: () => voi
 }
 
 async function runBatch(fn: string, job: GemmBatchJob, o: v.CheckedOptions): Promise<void> {
+  const one = isHalf(job.a) ? asOneProduct(job) : undefined;
+  if (one) return runAsync(gemmCall(fn, one), o);
   const w = widenedStack(job);
   await runAsync(gemmBatchCall(fn, w.job), o);
   w.finish();
 }
 
 function runBatchSync(fn: string, job: GemmBatchJob, o: v.CheckedOptions): void {
+  const one = isHalf(job.a) ? asOneProduct(job) : undefined;
+  if (one) return runSync(gemmCall(fn, one), o);
   const w = widenedStack(job);
   runSync(gemmBatchCall(fn, w.job), o);
   w.finish();

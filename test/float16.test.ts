@@ -176,7 +176,8 @@ print(json.dumps({'c32': c.ravel().tolist(), 'err': err.ravel().tolist()}))`, Bu
     }
 
     it('matmul of Float16Arrays is numpy\'s float32 product rounded to halves; out may be a Float32Array', async () => {
-      for (const [m, k, n] of [[37, 50, 29], [1, 300, 1], [64, 64, 64], [130, 17, 70]]) {
+      // The last is wide enough to pack on every kernel table (A and B widened as they are packed).
+      for (const [m, k, n] of [[37, 50, 29], [1, 300, 1], [64, 64, 64], [130, 17, 70], [45, 33, 201]]) {
         const [ad, bd] = operands(m, k, n, m + k + n);
         const want = numpyProduct(ad, bd, m, k, n);
         const a = { data: ad, rows: m, cols: k }, b = { data: bd, rows: k, cols: n };
@@ -195,13 +196,15 @@ print(json.dumps({'c32': c.ravel().tolist(), 'err': err.ravel().tolist()}))`, Bu
     });
 
     it('gemm on halves: transposes, col-major, leading dimensions, alpha and beta (C read as halves)', async () => {
-      const m = 9, n = 7, k = 11, rnd = mulberry32(9);
+      const rnd = mulberry32(9);
       const val = () => Math.round((rnd() - 0.5) * 16) / 4; // quarters: every product and sum is exact in float32
+      // Small (read in place) and wide enough to pack on every kernel table.
+      for (const [m, n, k] of [[9, 7, 11], [40, 140, 20]])
       for (const layout of ['row-major', 'col-major'] as const)
         for (const transA of [false, true])
           for (const transB of [false, true]) {
-            const lda = 13, ldb = 12, ldc = 10;
-            const a = H.from({ length: 13 * 13 }, val), b = H.from({ length: 13 * 12 }, val), c0 = H.from({ length: 10 * 10 }, val);
+            const big = Math.max(m, n, k), lda = big + 4, ldb = big + 3, ldc = big + 1, rows = big + 3;
+            const a = H.from({ length: rows * lda }, val), b = H.from({ length: rows * ldb }, val), c0 = H.from({ length: rows * ldc }, val);
             const col = layout === 'col-major';
             const at = (x: Half, ld: number, r: number, cc: number) => (col ? x[cc * ld + r] : x[r * ld + cc]);
             const A = (i: number, p: number) => (transA ? at(a, lda, p, i) : at(a, lda, i, p));
@@ -219,7 +222,10 @@ print(json.dumps({'c32': c.ravel().tolist(), 'err': err.ravel().tolist()}))`, Bu
                 expect(at(c32, ldc, i, j)).toBe(exact);
               }
             // Elements outside the m x n block are never written.
-            expect(c[9 * ldc + 9]).toBe(c0[9 * ldc + 9]);
+            for (let idx = 0; idx < c0.length; idx++) {
+              const outer = Math.floor(idx / ldc), inner = idx % ldc;
+              if (!(col ? inner < m && outer < n : outer < m && inner < n)) expect(c[idx], `${idx}`).toBe(c0[idx]);
+            }
           }
     });
 
@@ -256,6 +262,33 @@ print(json.dumps({'c32': c.ravel().tolist(), 'err': err.ravel().tolist()}))`, Bu
       expect(ck.matvecSync(M as never, xt as never, { ...opts, transpose: true, out: y32 as never })).toBe(y32);
       expect(Array.from(y32)).toEqual(atx);
       await expectError('matvec', [M, new Float32Array(k), opts], TypeError, 'ERR_CK_INVALID_ARG_TYPE', /x/);
+    });
+
+    it('stacks of halves that are one product (B shared, wide enough to pack) and stacks that are not (A shared, both stacked, transposed A) agree with exact sums', async () => {
+      const rnd = mulberry32(33), val = () => Math.round((rnd() - 0.5) * 16) / 4; // quarters: float32 sums are exact
+      // [batch, m, k, n, A stacked, B stacked]
+      for (const [batch, m, k, n, stackA, stackB] of [[8, 5, 6, 140, true, false], [3, 9, 5, 7, false, true], [4, 6, 3, 150, true, true]] as const) {
+        const A = H.from({ length: (stackA ? batch : 1) * m * k }, val), B = H.from({ length: (stackB ? batch : 1) * k * n }, val);
+        const exact = (p: number, i: number, j: number) => {
+          let s = 0;
+          for (let q = 0; q < k; q++) s += A[(stackA ? p * m * k : 0) + i * k + q] * B[(stackB ? p * k * n : 0) + q * n + j];
+          return s;
+        };
+        const want = Array.from({ length: batch * m * n }, (_, e) => exact(Math.floor(e / (m * n)), Math.floor(e / n) % m, e % n));
+        const c = await ck.matmul({ data: A, rows: m, cols: k, batch: stackA ? batch : 1 } as never,
+          { data: B, rows: k, cols: n, batch: stackB ? batch : 1 } as never, opts);
+        expect(Array.from(c.data as Half), `${batch} ${m} ${k} ${n}`).toEqual(want.map(f16));
+        // The same stack through gemmBatch, A stored transposed (never one product), C read (beta).
+        const At = new H(A.length);
+        for (let p = 0; p < A.length / (m * k); p++)
+          for (let i = 0; i < m; i++) for (let q = 0; q < k; q++) At[p * m * k + q * m + i] = A[p * m * k + i * k + q];
+        const c0 = H.from({ length: batch * m * n }, val), c16 = c0.slice() as Half, c32 = Float32Array.from(c0);
+        const args = { batch, m, n, k, a: At, b: B, transA: true, beta: 0.5, strideA: stackA ? m * k : 0, strideB: stackB ? k * n : 0 };
+        expect(await ck.gemmBatch({ ...args, c: c16 } as never, opts)).toBe(c16);
+        expect(ck.gemmBatchSync({ ...args, c: c32 } as never, opts)).toBe(c32);
+        expect(Array.from(c16)).toEqual(want.map((x, e) => f16(x + 0.5 * c0[e])));
+        expect(Array.from(c32)).toEqual(want.map((x, e) => x + 0.5 * c0[e]));
+      }
     });
 
     it('per-column counts, weighted histograms and validity bitmaps read halves as the float32 array of the same values', async () => {

@@ -24,11 +24,12 @@ struct GemmArgs {
 template <class T>
 void gemm(const GemmArgs<T>& g, const Exec& ex);
 
-// Half operands (Float16Array): op(A) and op(B) are widened to float32 once, the product is
-// the float32 GEMM (float32 accumulation), and C is either float32 (c32) or halves (c16,
-// each rounded once, to nearest even, from the float32 result). g holds the shapes, leading
-// dimensions, alpha and beta; its pointers are unused. Scratch: float32 copies of A and B,
-// and of C when C is halves.
+// Half operands (Float16Array): the float32 GEMM of op(A) and op(B) widened (float32
+// accumulation), with C either float32 (c32) or halves (c16, each rounded once, to nearest
+// even, from the float32 result). g holds the shapes, leading dimensions, alpha and beta;
+// its pointers are unused. A and B are widened as they are packed (half_gemm.cc); scratch:
+// a float32 C when C is halves, and float32 copies of A and B for products too small in m
+// or n to pack.
 struct HalfGemmArgs {
   GemmArgs<float> g;
   const half* a = nullptr;

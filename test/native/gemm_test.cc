@@ -4,7 +4,8 @@
 // transposes, leading dimensions, alpha and beta; plus BLAS corner cases, bit-identical
 // results for 1..4 threads, and cancellation. Batched products (gemm_batch) must equal their
 // products run one by one through gemm, bit for bit, on every path and thread count; half
-// operands (gemm_half) the float32 GEMM of the widened operands. Prints one line per table; exit status 1 on
+// operands (gemm_half_with) the float32 GEMM of the widened operands, bit for bit, on every
+// table with every half conversion the CPU has. Prints one line per table; exit status 1 on
 // any failure.
 #include <atomic>
 #include <chrono>
@@ -15,6 +16,7 @@
 #include <limits>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "../../native/gemm/batch.h"
@@ -286,28 +288,44 @@ void batch_cases(const Kernels<T>& kern, Failures& f) {
   if (!thrown) f.report(std::string(kern.name) + " gemm_batch ignored a cancelled token");
 }
 
-// Half operands (gemm_half, on the active tables): C as float32 is bit for bit the float32
-// GEMM of the widened operands, and C as halves is that rounded once; padding around C is
-// never written; transposes, beta (C read as halves), 1..3 threads, k = 0.
-void half_products(Failures& f) {
-  Rng rng{99};
-  for (const Shape& s : {Shape{37, 29, 50, false, false, 1, 0, 3, 1, 2}, Shape{64, 70, 33, true, false, 0.5, -2, 0, 5, 1},
-                         Shape{9, 130, 200, false, true, -1, 1, 2, 0, 4}, Shape{5, 6, 0, true, true, 1, 3, 1, 1, 1}})
+// Half operands (gemm_half_with, on `kern` with the conversions `cvt`): C as float32 is bit
+// for bit the float32 GEMM (gemm_with, same table) of the operands widened beforehand, and C
+// as halves is that rounded once (to nearest even); padding around C is never written, nor
+// C read when beta == 0. Packed shapes (A and B widened as they are packed, C narrowed per
+// chunk: many depth blocks and B regions with tiny caches), direct ones (widened copies),
+// edge sizes, transposes, alpha and beta, k = 0, alpha = 0, 1..3 threads.
+void half_products(const Kernels<float>& kern, const ck::HalfConvert& cvt, Failures& f, bool quick) {
+  Rng rng{99 ^ kern.mr ^ (kern.nr << 8)};
+  const size_t big = 5 * kern.nr;  // wider than the direct path's B, whatever the table
+  std::vector<Shape> shapes = {
+      {37, 29, 50, false, false, 1, 0, 3, 1, 2},       {64, 70, 33, true, false, 0.5, -2, 0, 5, 1},
+      {9, 130, 200, false, true, -1, 1, 2, 0, 4},      {5, 6, 0, true, true, 1, 3, 1, 1, 1},
+      {100, 300, 150, false, false, 1, 0, 1, 2, 3},    {131, 257, 301, true, true, -0.5, 0.25, 0, 1, 2},
+      {61, big + 7, 1500, false, true, 2, 1, 3, 0, 1}, {200, 700, 90, true, false, 1, -1, 0, 0, 0},
+      {3 * kern.mr + 1, big, 17, false, false, 1, 0.5, 0, 0, 0}, {40, big, 10, false, false, 0, 2, 1, 1, 1},
+      {2 * kern.mr + 1, 4 * kern.nr + 1, 1, true, true, 1, 0, 0, 0, 0},
+  };
+  const double scalars[] = {1, 0, -1, 0.5, 2, -0.75};
+  const size_t ne = sizeof kEdges / sizeof kEdges[0];
+  for (size_t t = 0; t < (quick ? 8u : 24u); ++t)
+    shapes.push_back(Shape{kEdges[rng.below(ne)], kEdges[rng.below(ne)], kEdges[rng.below(ne)], rng.below(2) == 1, rng.below(2) == 1,
+                           scalars[rng.below(6)] + 0.25, scalars[rng.below(6)], rng.below(3), rng.below(3), rng.below(3)});
+  auto widen = [](const std::vector<ck::half>& h) {
+    std::vector<float> w(h.size());
+    for (size_t i = 0; i < h.size(); ++i) w[i] = ck::half_to_float(h[i].bits);
+    return w;
+  };
+  for (const Shape& s : shapes)
     for (unsigned threads = 1; threads <= 3; ++threads) {
-      auto halves = [&](size_t rows, size_t cols, size_t pad) {
-        const Stored<float> x = make_stored<float>(rng, rows, cols, pad, false);
+      auto halves = [&](size_t rows, size_t cols, size_t pad, bool fill_nan) {
+        const Stored<float> x = make_stored<float>(rng, rows, cols, pad, fill_nan);
         std::vector<ck::half> h(x.data.size());
         for (size_t i = 0; i < h.size(); ++i) h[i] = ck::half{ck::float_to_half(x.data[i])};
         return std::make_pair(h, x.ld);
       };
-      const auto [a, lda] = halves(s.ta ? s.k : s.m, s.ta ? s.m : s.k, s.pad_a);
-      const auto [b, ldb] = halves(s.tb ? s.n : s.k, s.tb ? s.k : s.n, s.pad_b);
-      auto [c16, ldc] = halves(s.m, s.n, s.pad_c);
-      auto widen = [](const std::vector<ck::half>& h) {
-        std::vector<float> w(h.size());
-        for (size_t i = 0; i < h.size(); ++i) w[i] = ck::half_to_float(h[i].bits);
-        return w;
-      };
+      const auto [a, lda] = halves(s.ta ? s.k : s.m, s.ta ? s.m : s.k, s.pad_a, false);
+      const auto [b, ldb] = halves(s.tb ? s.n : s.k, s.tb ? s.k : s.n, s.pad_b, false);
+      auto [c16, ldc] = halves(s.m, s.n, s.pad_c, s.beta == 0);  // beta == 0: C is NaN and must not leak
       const std::vector<float> wa = widen(a), wb = widen(b);
       std::vector<float> want = widen(c16), c32 = want;
       ck::Exec ex;
@@ -317,13 +335,13 @@ void half_products(Failures& f) {
       g.lda = lda, g.ldb = ldb, g.ldc = ldc;
       GemmArgs<float> ref = g;
       ref.a = wa.data(), ref.b = wb.data(), ref.c = want.data();
-      ck::gemm(ref, ex);
+      ck::gemm_with(kern, ref, ex);
       ck::HalfGemmArgs h;
       h.g = g, h.a = a.data(), h.b = b.data(), h.c32 = c32.data();
-      ck::gemm_half(h, ex);
+      ck::gemm_half_with(kern, cvt, h, ex);
       const std::vector<ck::half> c16_before = c16;
       h.c32 = nullptr, h.c16 = c16.data();
-      ck::gemm_half(h, ex);
+      ck::gemm_half_with(kern, cvt, h, ex);
       bool same32 = true, same16 = true;
       for (size_t i = 0; i < want.size(); ++i) {
         const bool inside = i / ldc < s.m && i % ldc < s.n;
@@ -331,9 +349,26 @@ void half_products(Failures& f) {
         const uint16_t expect16 = inside ? ck::float_to_half(want[i]) : c16_before[i].bits;
         same16 &= c16[i].bits == expect16;
       }
-      if (!same32) f.report(describe("half into float32", s, threads));
-      if (!same16) f.report(describe("half into halves", s, threads));
+      const std::string where = std::string(kern.name) + " " + cvt.name;
+      if (!same32) f.report(describe((where + " half into float32").c_str(), s, threads));
+      if (!same16) f.report(describe((where + " half into halves").c_str(), s, threads));
     }
+}
+
+// gemm_half (the active table and conversions) is gemm_half_with on them.
+void half_entry(Failures& f) {
+  Rng rng{7};
+  const size_t m = 70, n = 300, k = 40;
+  std::vector<ck::half> a(m * k), b(k * n), c1(m * n), c2(m * n);
+  for (ck::half& x : a) x = ck::half{ck::float_to_half(static_cast<float>(rng.uniform()))};
+  for (ck::half& x : b) x = ck::half{ck::float_to_half(static_cast<float>(rng.uniform()))};
+  ck::HalfGemmArgs h;
+  h.g.m = m, h.g.n = n, h.g.k = k, h.g.lda = k, h.g.ldb = n, h.g.ldc = n;
+  h.a = a.data(), h.b = b.data(), h.c16 = c1.data();
+  ck::gemm_half(h, ck::Exec{});
+  h.c16 = c2.data();
+  ck::gemm_half_with(*ck::gemm_kernels::active_tables().f32, ck::half_convert(), h, ck::Exec{});
+  if (std::memcmp(c1.data(), c2.data(), c1.size() * sizeof(ck::half)) != 0) f.report("gemm_half differs from gemm_half_with on the active tables");
 }
 
 // A thread that finds its chunk of B being staged by another stages later chunks meanwhile,
@@ -385,13 +420,21 @@ int main(int argc, char** argv) {
     corner_cases(*t->f32, f);
     batch_cases(*t->f64, f);
     batch_cases(*t->f32, f);
-    std::printf("%-8s %s (%zux%zu), %s (%zux%zu): %s\n", ck::isa_name(isa), t->f64->name, t->f64->mr, t->f64->nr,
-                t->f32->name, t->f32->mr, t->f32->nr, f.count == 0 ? "ok" : "FAILED");
+    // Half operands on this table with every conversion this CPU has (an AVX2 table with
+    // the portable ones is a CPU without F16C).
+    std::string conversions;
+    for (const ck::HalfConvert* cvt : {ck::half_convert_portable(), ck::half_convert_f16c(), ck::half_convert_avx512(), ck::half_convert_neon()}) {
+      if (cvt == nullptr) continue;
+      half_products(*t->f32, *cvt, f, quick);
+      conversions += std::string(conversions.empty() ? "" : ", ") + cvt->name;
+    }
+    std::printf("%-8s %s (%zux%zu), %s (%zux%zu), halves with %s: %s\n", ck::isa_name(isa), t->f64->name, t->f64->mr, t->f64->nr,
+                t->f32->name, t->f32->mr, t->f32->nr, conversions.c_str(), f.count == 0 ? "ok" : "FAILED");
     failed += f.count;
   }
   Failures hf;
-  half_products(hf);
-  std::printf("half operands on %s (%s conversions): %s\n", ck::gemm_kernels::active_tables().f32->name,
+  half_entry(hf);
+  std::printf("gemm_half on %s (%s conversions): %s\n", ck::gemm_kernels::active_tables().f32->name,
               ck::half_convert().name, hf.count == 0 ? "ok" : "FAILED");
   failed += hf.count;
   std::printf("%d kernel tables, %d failures\n", tables, failed);

@@ -1,5 +1,6 @@
 #pragma once
 #include <cstddef>
+#include <cstdint>
 
 #include "../../runtime/cpu.h"
 
@@ -52,6 +53,13 @@ struct Kernels {
   void (*pack_a)(const T* a, size_t rs, size_t cs, size_t m, size_t k, T* dst);
   // Packs depth [0, k) × columns [0, n) (element (p, j) at b[p·rs + j·cs]) into panels.
   void (*pack_b)(const T* b, size_t rs, size_t cs, size_t k, size_t n, T* dst);
+  // The same panels read from halves (Float16Array bits) and widened as they are packed by
+  // `widen`, a span conversion of runtime/half.h that the caller chose (F16C, AVX-512, NEON
+  // or portable: F16C is a CPU feature of its own, which an AVX2 table cannot assume).
+  // Float32 tables only; nullptr in float64 ones.
+  using HalfWiden = void (*)(const uint16_t* src, size_t n, float* dst);
+  void (*pack_a_half)(const uint16_t* a, size_t rs, size_t cs, size_t m, size_t k, HalfWiden widen, T* dst);
+  void (*pack_b_half)(const uint16_t* b, size_t rs, size_t cs, size_t k, size_t n, HalfWiden widen, T* dst);
 };
 
 // One ISA's tables for both element types.

@@ -199,27 +199,74 @@ void block(const BlockArgs<typename V::T>& g) {
   else block_direct<V, MR, NV>(g);
 }
 
+// Where packing reads its elements: T itself (copied) or halves (widened). Each provides
+// gather<L> (L lanes rs apart, each a run along depth), run<L> (L contiguous lanes of one
+// depth step) and one (a single element, for the edges).
+template <class T>
+struct Copied {
+  using S = T;
+  template <size_t L>
+  void gather(const T* x, size_t rs, size_t k, T* dst) const {
+    for (size_t p = 0; p < k; ++p) {
+      CK_UNROLL for (size_t r = 0; r < L; ++r) dst[p * L + r] = x[r * rs + p];
+    }
+  }
+  template <size_t L>
+  void run(const T* x, T* dst) const {
+    CK_UNROLL for (size_t r = 0; r < L; ++r) dst[r] = x[r];
+  }
+  T one(T x) const { return x; }
+};
+
+// Halves go through the caller's span conversion, never an inline function of namespace
+// ck: this header is compiled under several ISAs' flags, and the linker could keep an
+// AVX-512 copy of such a function for every caller.
+struct Widened {
+  using S = uint16_t;
+  using HalfWiden = Kernels<float>::HalfWiden;
+  HalfWiden widen;
+  // Runs of kDepth halves per lane are widened into a small block, then interleaved into the
+  // panel (the transpose the float32 gather does in one step).
+  static constexpr size_t kDepth = 16;
+  template <size_t L>
+  void gather(const uint16_t* x, size_t rs, size_t k, float* dst) const {
+    float runs[L][kDepth];
+    for (size_t p0 = 0; p0 < k; p0 += kDepth) {
+      const size_t d = min_size(kDepth, k - p0);
+      for (size_t r = 0; r < L; ++r) widen(x + r * rs + p0, d, runs[r]);
+      for (size_t p = 0; p < d; ++p) {
+        CK_UNROLL for (size_t r = 0; r < L; ++r) dst[(p0 + p) * L + r] = runs[r][p];
+      }
+    }
+  }
+  template <size_t L>
+  void run(const uint16_t* x, float* dst) const {
+    widen(x, L, dst);
+  }
+  float one(uint16_t x) const {
+    float f;
+    widen(&x, 1, &f);
+    return f;
+  }
+};
+
 // Rows [0, m) × depth [0, k) of x (element (r, p) at x[r·rs + p·cs]) into L-high panels:
 // panel q, depth p, lane r at dst[q·L·k + p·L + r]. Used for A (L = MR) and, with the
 // roles of rows and columns swapped, for B (L = NR).
-template <class T, size_t L>
-void pack_panels(const T* x, size_t rs, size_t cs, size_t m, size_t k, T* dst) {
+template <class T, size_t L, class Src>
+void pack_panels(const typename Src::S* x, size_t rs, size_t cs, size_t m, size_t k, Src from, T* dst) {
   for (size_t r0 = 0; r0 < m; r0 += L, dst += L * k) {
-    const T* src = x + r0 * rs;
+    const typename Src::S* src = x + r0 * rs;
     const size_t lanes = min_size(L, m - r0);
     if (lanes == L && cs == 1) {
       // Each lane is a contiguous run along depth: gather L runs per depth step.
-      for (size_t p = 0; p < k; ++p) {
-        CK_UNROLL for (size_t r = 0; r < L; ++r) dst[p * L + r] = src[r * rs + p];
-      }
+      from.template gather<L>(src, rs, k, dst);
     } else if (lanes == L && rs == 1) {
       // Each depth step is a contiguous run of L lanes: straight copies.
-      for (size_t p = 0; p < k; ++p) {
-        CK_UNROLL for (size_t r = 0; r < L; ++r) dst[p * L + r] = src[p * cs + r];
-      }
+      for (size_t p = 0; p < k; ++p) from.template run<L>(src + p * cs, dst + p * L);
     } else {
       for (size_t p = 0; p < k; ++p) {
-        for (size_t r = 0; r < L; ++r) dst[p * L + r] = r < lanes ? src[r * rs + p * cs] : T(0);
+        for (size_t r = 0; r < L; ++r) dst[p * L + r] = r < lanes ? from.one(src[r * rs + p * cs]) : T(0);
       }
     }
   }
@@ -227,25 +274,35 @@ void pack_panels(const T* x, size_t rs, size_t cs, size_t m, size_t k, T* dst) {
 
 template <class T, size_t MR>
 void pack_a(const T* a, size_t rs, size_t cs, size_t m, size_t k, T* dst) {
-  pack_panels<T, MR>(a, rs, cs, m, k, dst);
+  pack_panels<T, MR>(a, rs, cs, m, k, Copied<T>{}, dst);
 }
 
 // B's columns are the panel lanes: a column is lane j (stride cs), depth is p (stride rs).
 template <class T, size_t NR>
 void pack_b(const T* b, size_t rs, size_t cs, size_t k, size_t n, T* dst) {
-  pack_panels<T, NR>(b, cs, rs, n, k, dst);
+  pack_panels<T, NR>(b, cs, rs, n, k, Copied<T>{}, dst);
+}
+
+template <class T, size_t MR>
+void pack_a_half(const uint16_t* a, size_t rs, size_t cs, size_t m, size_t k, Widened::HalfWiden widen, T* dst) {
+  pack_panels<T, MR>(a, rs, cs, m, k, Widened{widen}, dst);
+}
+
+template <class T, size_t NR>
+void pack_b_half(const uint16_t* b, size_t rs, size_t cs, size_t k, size_t n, Widened::HalfWiden widen, T* dst) {
+  pack_panels<T, NR>(b, cs, rs, n, k, Widened{widen}, dst);
 }
 
 template <class V, size_t MR, size_t NV>
 constexpr Kernels<typename V::T> make_kernels(Isa isa, const char* name, BlockShares shares) {
-  return Kernels<typename V::T>{isa,
-                                name,
-                                MR,
-                                NV * V::W,
-                                shares,
-                                &block<V, MR, NV>,
-                                &pack_a<typename V::T, MR>,
-                                &pack_b<typename V::T, NV * V::W>};
+  using T = typename V::T;
+  constexpr size_t NR = NV * V::W;
+  Kernels<T> k{isa, name, MR, NR, shares, &block<V, MR, NV>, &pack_a<T, MR>, &pack_b<T, NR>, nullptr, nullptr};
+  if constexpr (sizeof(T) == sizeof(float)) {
+    k.pack_a_half = &pack_a_half<T, MR>;
+    k.pack_b_half = &pack_b_half<T, NR>;
+  }
+  return k;
 }
 
 }  // namespace
