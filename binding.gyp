@@ -44,6 +44,7 @@
         "native/addon/gemv_binding.cc",
         "native/runtime/cache.cc",
         "native/runtime/cpu.cc",
+        "native/runtime/tuning.cc",
         "native/runtime/pool.cc",
         "native/runtime/scheduler.cc",
         "native/runtime/half.cc",

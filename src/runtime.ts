@@ -28,7 +28,7 @@ export function info(): Info {
   const wasmInfo: Info['wasm'] = w.engine ? { loaded: true, simd: w.engine.simd } : { loaded: false, simd: wasmSimd(), error: w.error };
   if (wasmInfo.simd === undefined) delete wasmInfo.simd;
   const nativeInfo: Info['native'] = n.addon
-    ? { loaded: true, isa: n.addon.info().isa, openmp: n.addon.info().openmp, build: n.build }
+    ? { loaded: true, isa: n.addon.info().isa, cpu: n.addon.info().cpu, openmp: n.addon.info().openmp, build: n.build }
     : { loaded: false, error: n.error };
   return {
     version: packageVersion(), backend, engine, native: nativeInfo, wasm: wasmInfo, workers: { ...workers },

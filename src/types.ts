@@ -147,6 +147,8 @@ export interface Info {
     loaded: boolean;
     error?: string;
     isa?: string;
+    /** The row of the native tuning table this CPU runs (its family, e.g. 'intel-spr', 'amd-zen4'; COREKERNELS_CPU picks one by name). */
+    cpu?: string;
     openmp?: boolean;
     build?: 'node-gyp' | 'cmake-js' | 'prebuilt';
   };

@@ -83,6 +83,7 @@ describe('threads / configure / info', () => {
     if (info.native.loaded) {
       expect(typeof info.native.isa).toBe('string');
       expect(info.native.isa!.length).toBeGreaterThan(0);
+      expect(info.native.cpu!.length).toBeGreaterThan(0);
       expect(['node-gyp', 'cmake-js', 'prebuilt']).toContain(info.native.build);
       if (info.native.openmp !== undefined) expect(typeof info.native.openmp).toBe('boolean');
     } else {
@@ -219,6 +220,31 @@ describe('environment and processes', () => {
     );
     const j = lastJson(r);
     expect(j.t).toBe(j.want);
+  });
+
+  it("COREKERNELS_CPU picks the native tuning table's row by name (info().native.cpu); an unknown name leaves the detected row; every row counts exactly", async () => {
+    // Per-row counts of 16-wide float64 and 5-wide int32 rows (both per-row paths), a total
+    // and a histogram, large enough for two threads, native against the js backend.
+    const code = `const ck = require(P);
+      const f = new Float64Array(16 * 40000).map((_, i) => ((i * 7919) % 1000) / 1000);
+      const n = new Int32Array(5 * 200000).map((_, i) => (i * 2654435761) % 10);
+      const same = (a, b) => JSON.stringify(Array.from(a)) === JSON.stringify(Array.from(b));
+      const all = (backend) => [
+        ck.countInRangeByRowSync({ data: f, rows: 40000, cols: 16 }, 0.25, 0.75, { backend }),
+        ck.countInRangeByRowSync({ data: n, rows: 200000, cols: 5 }, 4, 8, { backend }),
+        [ck.countInRangeSync(f, 0.25, 0.75, { backend })],
+        ck.histogramSync(f, 64, { range: [0, 1], backend }),
+      ];
+      const native = ck.info().native.loaded ? all('native') : [], js = all('js');
+      console.log(JSON.stringify({ cpu: ck.info().native.cpu ?? null, exact: native.every((r, i) => same(r, js[i])) }));`;
+    const own = ck.info().native.cpu ?? null;
+    if (nativeLoaded()) expect(typeof own).toBe('string');
+    else expect(own).toBe(null);
+    for (const row of ['amd-zen4', 'intel-spr', 'generic']) {
+      expect(lastJson(await runNode(code, { COREKERNELS_CPU: row }))).toEqual({ cpu: nativeLoaded() ? row : null, exact: true });
+    }
+    expect(lastJson(await runNode(code, { COREKERNELS_CPU: 'no-such-cpu' }))).toEqual({ cpu: own, exact: true });
+    expect(lastJson(await runNode(code, { COREKERNELS_CPU: undefined }))).toEqual({ cpu: own, exact: true });
   });
 
   it('COREKERNELS_BACKEND selects what auto uses', async () => {

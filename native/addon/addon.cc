@@ -5,6 +5,7 @@
 
 #include "../runtime/cpu.h"
 #include "../runtime/pool.h"
+#include "../runtime/tuning.h"
 #include "bindings.h"
 #include "job.h"
 
@@ -57,6 +58,7 @@ class CoreKernels : public Napi::Addon<CoreKernels> {
   Napi::Value Info(const Napi::CallbackInfo& info) {
     Napi::Object o = Napi::Object::New(info.Env());
     o.Set("isa", isa_name(active_isa()));
+    o.Set("cpu", cpu_tuning().name);
     o.Set("build", COREKERNELS_BUILD);
     o.Set("openmp", false);
     o.Set("pending", static_cast<double>(jobs_->pending()));

@@ -98,6 +98,9 @@ struct CountKernels {
   void (*columns_valid)(const T* p, size_t rows, size_t cols, T lo, T hi, uint64_t* totals, Valid v);
   void (*hist_valid)(const T* p, size_t n, const Bins<T>& bins, const HistScratch& s, Valid v);
   void (*minmax_valid)(const T* p, size_t n, T& lo, T& hi, Valid v);
+  // The same per-row counts as `rows`, row by row rather than through a bit stream (span.h's
+  // count_rows_plain). count_table() puts it in `rows` where the CPU's tuning row says so.
+  void (*rows_plain)(const T* p, size_t rows, size_t cols, T lo, T hi, uint32_t* out);
 };
 
 // The weighted histogram kernel of `k` for weights of type W (double or float).
@@ -128,7 +131,13 @@ const CountTable* count_table_avx512();
 const CountTable* count_table_neon();
 const CountTable* count_table_wasm();  // the WebAssembly build's only table (native/wasm/)
 
-// The table for active_isa() (COREKERNELS_ISA can force a weaker one), chosen once.
+struct Tuning;
+
+// The table a tuning row (runtime/tuning.h) asks for on this CPU: its instruction sets,
+// capped by what the CPU runs (COREKERNELS_ISA forcing one), and its per-row path.
+CountTable tuned_count_table(const Tuning& row);
+
+// tuned_count_table of the CPU's row, chosen once.
 const CountTable& count_table();
 
 // The entry of `t` for element type T.

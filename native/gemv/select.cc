@@ -1,5 +1,7 @@
-// Chooses the gemv kernels' ISA once, from runtime/cpu.h's active_isa().
+// Chooses the gemv kernels' ISA once: the CPU's tuning row's (runtime/tuning.h), capped by
+// what it runs; COREKERNELS_ISA forces a level instead.
 #include "../runtime/cpu.h"
+#include "../runtime/tuning.h"
 #include "kernels.h"
 
 namespace ck {
@@ -7,7 +9,8 @@ namespace {
 
 const GemvTable& choose() {
   const GemvTable* t = nullptr;
-  switch (active_isa()) {
+  const Isa isa = tuned_isa(cpu_tuning().gemv_bits);
+  switch (isa) {
     case Isa::avx512: t = gemv_table_avx512(); break;
     case Isa::avx2: t = gemv_table_avx2(); break;
     case Isa::neon: t = gemv_table_neon(); break;
@@ -16,7 +19,7 @@ const GemvTable& choose() {
   }
   // A level this build has no file for (avx512 without an AVX-512 compiler) falls back one
   // step, then to portable C++.
-  if (t == nullptr && active_isa() == Isa::avx512) t = gemv_table_avx2();
+  if (t == nullptr && isa == Isa::avx512) t = gemv_table_avx2();
   return t != nullptr ? *t : *gemv_table_generic();
 }
 

@@ -38,7 +38,12 @@ Isa detect() { return Isa::neon; }  // Advanced SIMD is mandatory on AArch64
 Isa detect() { return Isa::generic; }
 #endif
 
-const Isa kDetected = detect();
+// On first use, not at static initialisation: other files' initialisers ask for it too
+// (runtime/tuning.cc), in an order C++ leaves open.
+Isa detected() {
+  static const Isa isa = detect();
+  return isa;
+}
 
 #if defined(__x86_64__) || defined(_M_X64)
 bool detect_f16c() {
@@ -51,13 +56,24 @@ bool detect_f16c() {
 bool detect_f16c() { return false; }
 #endif
 
-Isa from_env(Isa best) {
+// The level COREKERNELS_ISA names, when this CPU supports it; unknown or unsupported names
+// leave the best level in place.
+bool env_isa(Isa& out) {
   const char* want = std::getenv("COREKERNELS_ISA");
-  if (want == nullptr || *want == '\0') return best;
+  if (want == nullptr || *want == '\0') return false;
   for (Isa isa : {Isa::generic, Isa::neon, Isa::avx2, Isa::avx512}) {
-    if (std::strcmp(want, isa_name(isa)) == 0 && isa_supported(isa)) return isa;
+    if (std::strcmp(want, isa_name(isa)) == 0 && isa_supported(isa)) {
+      out = isa;
+      return true;
+    }
   }
-  return best;  // unknown or unsupported names leave the best level in place
+  return false;
+}
+
+Isa from_env(Isa best) {
+  Isa isa = best;
+  env_isa(isa);
+  return isa;
 }
 
 }  // namespace
@@ -75,9 +91,9 @@ const char* isa_name(Isa isa) {
 
 bool isa_supported(Isa isa) {
   if (isa == Isa::generic) return true;
-  if (isa == Isa::neon) return kDetected == Isa::neon;
-  if (kDetected == Isa::neon) return false;
-  return static_cast<int>(isa) <= static_cast<int>(kDetected);
+  if (isa == Isa::neon) return detected() == Isa::neon;
+  if (detected() == Isa::neon) return false;
+  return static_cast<int>(isa) <= static_cast<int>(detected());
 }
 
 bool cpu_has_f16c() {
@@ -86,8 +102,16 @@ bool cpu_has_f16c() {
 }
 
 Isa active_isa() {
-  static const Isa isa = from_env(kDetected);
+  static const Isa isa = from_env(detected());
   return isa;
+}
+
+bool isa_forced() {
+  static const bool forced = [] {
+    Isa isa;
+    return env_isa(isa);
+  }();
+  return forced;
 }
 
 }  // namespace ck

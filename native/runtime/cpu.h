@@ -12,6 +12,10 @@ const char* isa_name(Isa isa);
 // weaker one (so every path can be tested on one machine). Read once, then cached.
 Isa active_isa();
 
+// True when COREKERNELS_ISA names a level this CPU supports: that level then runs
+// everything, whatever runtime/tuning.h's row says.
+bool isa_forced();
+
 // True when the CPU and OS support `isa` (independent of COREKERNELS_ISA).
 bool isa_supported(Isa isa);
 

@@ -30,7 +30,7 @@ export interface Addon {
   histogramWeighted(async: boolean, id: number, threads: number, data: unknown, lower: unknown, upper: number | bigint,
     out: Float64Array, first: number, scale: number, weights: unknown, tile: number): unknown;
   cancel(id: number): void;
-  info(): { isa: string; build: string; openmp: boolean; pending: number };
+  info(): { isa: string; cpu: string; build: string; openmp: boolean; pending: number };
 }
 
 export interface NativeState {

@@ -6,4 +6,4 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 exec bash test/native/kernel-test.sh count count "${1:-all}" test/native/count_kernels.cc native/count/count.cc \
   native/count/select.cc native/count/kernels/generic.cc native/count/kernels/neon.cc native/runtime/pool.cc \
-  native/runtime/cpu.cc native/runtime/half.cc
+  native/runtime/cpu.cc native/runtime/tuning.cc native/runtime/half.cc

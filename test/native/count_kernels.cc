@@ -11,6 +11,7 @@
 #include <limits>
 #include <string>
 #include <type_traits>
+#include <utility>
 #include <vector>
 
 #include "../../native/count/cell_index.h"
@@ -18,6 +19,7 @@
 #include "../../native/count/guess_check.h"
 #include "../../native/count/kernels.h"
 #include "../../native/runtime/cpu.h"
+#include "../../native/runtime/tuning.h"
 #include "check.h"
 
 using namespace ck;
@@ -165,11 +167,14 @@ void test_rows(const CountKernels<T>& k, const char* isa, Rng& rng) {
       const size_t off = rng.below(3);
       T lo, hi;
       random_range(rng, pool, lo, hi);
-      std::vector<uint32_t> got(rows + 1, 0xdeadbeef);
-      k.rows(data.data() + off, rows, cols, lo, hi, got.data());
-      bool ok = got[rows] == 0xdeadbeef;
-      for (size_t r = 0; r < rows && ok; ++r) ok = got[r] == ref_count(data.data() + off + r * cols, cols, lo, hi);
-      CHECK(ok, "%s rows<%s> %zux%zu", isa, type_name<T>(), rows, cols);
+      // Both per-row paths: the bit stream (rows) and row by row (rows_plain).
+      for (const auto& [path, rows_fn] : {std::pair{"bits", k.rows}, std::pair{"plain", k.rows_plain}}) {
+        std::vector<uint32_t> got(rows + 1, 0xdeadbeef);
+        rows_fn(data.data() + off, rows, cols, lo, hi, got.data());
+        bool ok = got[rows] == 0xdeadbeef;
+        for (size_t r = 0; r < rows && ok; ++r) ok = got[r] == ref_count(data.data() + off + r * cols, cols, lo, hi);
+        CHECK(ok, "%s rows<%s> %s %zux%zu", isa, type_name<T>(), path, rows, cols);
+      }
     }
   }
 }
@@ -597,6 +602,54 @@ void for_each_type(const CountTable* t, Rng& rng) {
   else (test_drivers<Ts>(rng), ...);
 }
 
+// The tuning table (runtime/tuning.h): CPUs map to their rows, every row is reachable by
+// name, and the count table each row asks for has that row's instruction set, per-row path
+// and histogram kernels, and counts rows exactly.
+void test_tuning(Rng& rng) {
+  struct Case {
+    CpuId id;
+    Isa best;
+    const char* want;
+  };
+  const Case cases[] = {
+      {{Vendor::intel, 6, 207}, Isa::avx512, "intel-spr"},       {{Vendor::intel, 6, 143}, Isa::avx512, "intel-spr"},
+      {{Vendor::intel, 6, 106}, Isa::avx512, "intel-icx"},       {{Vendor::intel, 6, 85}, Isa::avx512, "intel-skx"},
+      {{Vendor::intel, 6, 0x3c}, Isa::avx2, "intel-client-avx2"}, {{Vendor::intel, 6, 0xb7}, Isa::avx2, "intel-client-avx2"},
+      {{Vendor::intel, 6, 0x4d}, Isa::generic, "generic"},       // a model in a client range without AVX2
+      {{Vendor::intel, 6, 207}, Isa::avx2, "x86-avx2"},          // AVX-512 hidden (a VM): not the SPR row
+      {{Vendor::intel, 6, 0xad}, Isa::avx512, "x86-avx512"},     // a model no row names
+      {{Vendor::amd, 25, 0x11}, Isa::avx512, "amd-zen4"},        {{Vendor::amd, 25, 0x61}, Isa::avx512, "amd-zen4"},
+      {{Vendor::amd, 25, 0xa0}, Isa::avx512, "amd-zen4"},        {{Vendor::amd, 25, 0x01}, Isa::avx2, "amd-zen3"},
+      {{Vendor::amd, 25, 0x21}, Isa::avx2, "amd-zen3"},          {{Vendor::amd, 26, 0x02}, Isa::avx512, "amd-zen5"},
+      {{Vendor::amd, 23, 0x31}, Isa::avx2, "x86-avx2"},          {{Vendor::arm, 0, 0}, Isa::neon, "arm64-generic"},
+      {{Vendor::any, 0, 0}, Isa::neon, "generic"},               {{Vendor::any, 0, 0}, Isa::generic, "generic"},
+  };
+  for (const Case& c : cases) {
+    const char* got = tuning_for(c.id, c.best).name;
+    CHECK(std::strcmp(got, c.want) == 0, "tuning_for vendor %d family %u model %#x %s: got %s want %s", static_cast<int>(c.id.vendor),
+          c.id.family, c.id.model, isa_name(c.best), got, c.want);
+  }
+  CHECK(tuning_named("no-such-cpu") == nullptr, "tuning_named of an unknown name");
+  // COREKERNELS_ISA forces one level whatever the cap; otherwise the cap picks the widest level within it.
+  CHECK(tuned_isa(512) == active_isa(), "tuned_isa(512) is the active level");
+  CHECK(tuned_isa(0) == (isa_forced() ? active_isa() : Isa::generic), "tuned_isa(0)");
+  for (size_t i = 0; i < kTuningRowCount; ++i) {
+    const Tuning& row = kTuningRows[i];
+    CHECK(tuning_named(row.name) == &row, "tuning_named(%s)", row.name);
+    const CountTable t = tuned_count_table(row);
+    const Isa count_isa = tuned_isa(row.count_bits), hist_isa = tuned_isa(row.hist_bits);
+    CHECK(std::strcmp(t.isa, isa_name(count_isa)) == 0, "row %s: count table %s, want %s", row.name, t.isa, isa_name(count_isa));
+    const CountTable* hist = hist_isa == Isa::avx512 ? count_table_avx512() : hist_isa == Isa::avx2 ? count_table_avx2()
+                             : hist_isa == Isa::neon ? count_table_neon() : count_table_generic();
+    CHECK(t.f64.hist == hist->f64.hist && t.i8.hist_w32 == hist->i8.hist_w32, "row %s: histogram kernels of %s", row.name, hist->isa);
+    CHECK((t.f64.rows == t.f64.rows_plain) == (row.rows == RowPath::plain) && (t.u16.rows == t.u16.rows_plain) == (row.rows == RowPath::plain),
+          "row %s: per-row path", row.name);
+    test_rows<double>(t.f64, row.name, rng);
+    test_rows<int32_t>(t.i32, row.name, rng);
+  }
+  std::printf("tuning row %s; ", cpu_tuning().name);
+}
+
 // Halves: every conversion path against exact arithmetic (each of the 65536 halves widened;
 // narrowing at, between and next to every pair of neighbouring halves, and random floats),
 // then the half drivers against the float32 drivers on the widened data.
@@ -713,6 +766,7 @@ int main() {
   for_each_type<int8_t, uint8_t, int16_t, uint16_t, int32_t, uint32_t, int64_t, uint64_t, float, double>(nullptr, rng);
   test_half_conversions(rng);
   test_half_drivers(rng);
+  test_tuning(rng);
   std::printf("count kernels:%s; drivers on %s: %s\n", ran.c_str(), count_table().isa,
               failures == 0 ? "all passed" : (std::to_string(failures) + " failed").c_str());
   return failures == 0 ? 0 : 1;

@@ -12,7 +12,7 @@ root=$(cd "$(dirname "$0")/../.." && pwd)
 out=${OUT:-$root/build/native-test}
 mkdir -p "$out"
 
-sources=(native/runtime/cpu.cc native/runtime/cache.cc native/runtime/pool.cc
+sources=(native/runtime/cpu.cc native/runtime/tuning.cc native/runtime/cache.cc native/runtime/pool.cc
   native/gemm/gemm.cc native/gemm/batch.cc native/gemm/buffer.cc native/gemm/driver.cc native/gemm/plan.cc native/gemm/blocking.cc
   native/gemm/kernels/select.cc native/gemm/kernels/generic.cc native/gemm/half_gemm.cc native/runtime/half.cc
   test/native/gemm_test.cc)

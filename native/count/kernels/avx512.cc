@@ -35,6 +35,7 @@ struct Counters {
   // each source) and moved out once as 64 bits. Not cast one by one: GCC 12 may spill an
   // __mmask8 with a one-byte kmovb and reload it zero-extended as 8 bytes, keeping stale
   // upper bytes (seen under -fsanitize=thread: wrong per-row counts of 64-bit integers).
+  // Width's popcount reads a single mask through the same _cvtmask intrinsics.
   static constexpr bool kJoin = true;
   static uint64_t join(__mmask64 a) { return _cvtmask64_u64(a); }
   static uint64_t join(__mmask32 a, __mmask32 b) { return join(_mm512_kunpackd(b, a)); }
@@ -55,6 +56,7 @@ struct Width<1> : Counters {
   static K le(__m512i a, __m512i b) { return _mm512_cmple_epu8_mask(a, b); }
   static __m512i sub(__m512i a, __m512i b) { return _mm512_sub_epi8(a, b); }
   static Acc add(Acc a, K k) { return _mm512_mask_sub_epi8(a, k, a, _mm512_set1_epi8(-1)); }
+  static unsigned popcount(K k) { return static_cast<unsigned>(_mm_popcnt_u64(_cvtmask64_u64(k))); }
   static uint64_t sum(__m512i a) {
     return static_cast<uint64_t>(_mm512_reduce_add_epi64(_mm512_sad_epu8(a, _mm512_setzero_si512())));
   }
@@ -69,6 +71,7 @@ struct Width<2> : Counters {
   static K le(__m512i a, __m512i b) { return _mm512_cmple_epu16_mask(a, b); }
   static __m512i sub(__m512i a, __m512i b) { return _mm512_sub_epi16(a, b); }
   static Acc add(Acc a, K k) { return _mm512_mask_sub_epi16(a, k, a, _mm512_set1_epi16(-1)); }
+  static unsigned popcount(K k) { return static_cast<unsigned>(_mm_popcnt_u32(_cvtmask32_u32(k))); }
   static uint64_t sum(__m512i a) {
     return sum_u32_lanes(_mm512_add_epi32(_mm512_and_si512(a, _mm512_set1_epi32(0xffff)), _mm512_srli_epi32(a, 16)));
   }
@@ -83,6 +86,7 @@ struct Width<4> : Counters {
   static K le(__m512i a, __m512i b) { return _mm512_cmple_epu32_mask(a, b); }
   static __m512i sub(__m512i a, __m512i b) { return _mm512_sub_epi32(a, b); }
   static Acc add(Acc a, K k) { return _mm512_mask_sub_epi32(a, k, a, _mm512_set1_epi32(-1)); }
+  static unsigned popcount(K k) { return static_cast<unsigned>(_mm_popcnt_u32(_cvtmask16_u32(k))); }
   static uint64_t sum(__m512i a) { return sum_u32_lanes(a); }
 };
 
@@ -95,6 +99,7 @@ struct Width<8> : Counters {
   static K le(__m512i a, __m512i b) { return _mm512_cmple_epu64_mask(a, b); }
   static __m512i sub(__m512i a, __m512i b) { return _mm512_sub_epi64(a, b); }
   static Acc add(Acc a, K k) { return _mm512_mask_sub_epi64(a, k, a, _mm512_set1_epi64(-1)); }
+  static unsigned popcount(K k) { return static_cast<unsigned>(_mm_popcnt_u32(_cvtmask8_u32(k))); }
   static uint64_t sum(__m512i a) { return static_cast<uint64_t>(_mm512_reduce_add_epi64(a)); }
 };
 

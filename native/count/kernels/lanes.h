@@ -4,11 +4,14 @@
 //   W (lane-width ops):  kLanes, kMaxSteps, Acc, zero(), add(acc, mask) (+1 where set),
 //                        sum(acc), and either bits(mask) (lane i -> bit i) or, with
 //                        kJoin, join(masks...) (the 64 / kLanes masks of a word -> its bits)
+//                        and popcount(mask) (the lanes it sets)
 //   B (bounds):          B(lo, hi) prepares the range; test(p) gives the in-range mask of
 //                        p[0..kLanes)
 #include <cstddef>
 #include <cstdint>
 #include <utility>
+
+#include "bits.h"
 
 namespace ck {
 namespace {
@@ -27,6 +30,11 @@ struct SimdLanes {
   static Acc zero() { return W::zero(); }
   static Acc add(Acc a, Mask m) { return W::add(a, m); }
   static uint64_t sum(Acc a) { return W::sum(a); }
+  // How many lanes of the mask are set (span.h's plain per-row counts).
+  static unsigned count(Mask m) {
+    if constexpr (W::kJoin) return W::popcount(m);
+    else return popcount64(W::bits(m));
+  }
   // Unrolled at compile time (GCC keeps the plain loop rolled at -O3, with a shift by a
   // register per vector: 25% slower per-row counts).
   static uint64_t word(const T* p, const Bounds& b) { return word(p, b, std::make_index_sequence<64 / N>{}); }

@@ -44,6 +44,7 @@ struct ScalarLanes {
   static Acc zero() { return 0; }
   static Acc add(Acc a, Mask m) { return a + m; }
   static uint64_t sum(Acc a) { return a; }
+  static unsigned count(Mask m) { return m; }
   // Bit i set iff p[i] is in range, for i < n (n <= 64); higher bits clear.
   static uint64_t bits(const T* p, size_t n, const Bounds& b) {
     uint64_t w = 0;

@@ -175,6 +175,43 @@ void count_rows(const ElemOf<L>* p, size_t rows, size_t cols, ElemOf<L> lo, Elem
   count_rows_masked<L, Isa>(p, rows, cols, lo, hi, out, AllValid{});
 }
 
+// Per-row counts row by row, for rows of V whole vectors (V = 0: as many as cols says) and
+// up to a vector's worth of single elements after them: each vector's in-range lanes counted
+// (L::count), the row's count stored at its end. The rows are read in order, so the data is
+// prefetched a line at a time from a cursor that runs ahead of them.
+template <class L, size_t V>
+void rows_plain(const ElemOf<L>* p, size_t rows, size_t cols, ElemOf<L> lo, ElemOf<L> hi, uint32_t* out) {
+  using T = ElemOf<L>;
+  const auto b = L::bounds(lo, hi);
+  const ScalarBounds<T> sb(lo, hi);
+  const size_t vectors = V != 0 ? V : cols / L::N, singles = vectors * L::N;
+  uintptr_t line = reinterpret_cast<uintptr_t>(p) / 64 * 64;
+  for (size_t r = 0; r < rows; ++r) {
+    const T* row = p + r * cols;
+    for (const uintptr_t end = reinterpret_cast<uintptr_t>(row + cols); line < end; line += 64)
+      prefetch_ahead(reinterpret_cast<const void*>(line));
+    uint32_t c = 0;
+    for (size_t j = 0; j < vectors; ++j) c += L::count(L::test(row + j * L::N, b));
+    for (size_t j = singles; j < cols; ++j) c += sb.test(row[j]);
+    out[r] = c;
+  }
+}
+
+// count_rows with the plain per-row loop (rows_plain) for rows of one vector up to kLongRow
+// elements; narrower rows go through the bit stream, which reads several rows per vector,
+// and longer ones through count_span as there.
+template <class L, class Isa>
+void count_rows_plain(const ElemOf<L>* p, size_t rows, size_t cols, ElemOf<L> lo, ElemOf<L> hi, uint32_t* out) {
+  if (cols < L::N || cols >= kLongRow) return count_rows<L, Isa>(p, rows, cols, lo, hi, out);
+  switch (cols / L::N) {  // a whole number of vectors the compiler unrolls, for the usual widths
+    case 1: return rows_plain<L, 1>(p, rows, cols, lo, hi, out);
+    case 2: return rows_plain<L, 2>(p, rows, cols, lo, hi, out);
+    case 3: return rows_plain<L, 3>(p, rows, cols, lo, hi, out);
+    case 4: return rows_plain<L, 4>(p, rows, cols, lo, hi, out);
+    default: return rows_plain<L, 0>(p, rows, cols, lo, hi, out);
+  }
+}
+
 template <class L, class Isa>
 void count_rows_valid(const ElemOf<L>* p, size_t rows, size_t cols, ElemOf<L> lo, ElemOf<L> hi, uint32_t* out, Valid v) {
   count_rows_masked<L, Isa>(p, rows, cols, lo, hi, out, v);

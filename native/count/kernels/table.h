@@ -25,7 +25,8 @@ constexpr CountKernels<T> kernels_of() {
   return {&count_span<Lanes<T>>, &count_rows<Lanes<T>, Isa>, &hist_span<typename Isa::Bins, T>, &minmax_span<T>,
           &hist_weighted_span<typename Isa::Bins, T, double>, &hist_weighted_span<typename Isa::Bins, T, float>,
           &count_columns<Lanes<T>>, &count_valid_span<Lanes<T>>, &count_rows_valid<Lanes<T>, Isa>,
-          &count_columns_valid<Lanes<T>>, &hist_valid_span<typename Isa::Bins, T>, &minmax_valid_span<T>};
+          &count_columns_valid<Lanes<T>>, &hist_valid_span<typename Isa::Bins, T>, &minmax_valid_span<T>,
+          &count_rows_plain<Lanes<T>, Isa>};
 }
 
 template <template <class> class Lanes, class Isa = PortableIsa>

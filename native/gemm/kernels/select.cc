@@ -1,5 +1,6 @@
-// Chooses the kernel tables once, from the CPU features cpu.cc detected (and the
-// COREKERNELS_ISA override it honours).
+// Chooses the kernel tables once, from the CPU features cpu.cc detected, capped by the CPU's
+// tuning row (runtime/tuning.h; COREKERNELS_ISA forces a level instead).
+#include "../../runtime/tuning.h"
 #include "kernel.h"
 
 namespace ck {
@@ -23,7 +24,7 @@ const KernelTables* tables_for(Isa isa) {
 namespace {
 
 const KernelTables& choose() {
-  for (int level = static_cast<int>(active_isa()); level > 0; --level) {
+  for (int level = static_cast<int>(tuned_isa(cpu_tuning().gemm_bits)); level > 0; --level) {
     if (const KernelTables* t = tables_for(static_cast<Isa>(level))) return *t;
   }
   return generic_tables();
