@@ -176,7 +176,8 @@ struct PreparedBins {
     if (fit == GuessFit::unusable) guess = BinGuess{};
     CellIndex cells;
     if (!guess.usable()) cell_storage = build_cell_index(lower, nbins, upper, n, cells);
-    bins = Bins<T>{lower, nbins, upper, guess, fit == GuessFit::exact, lower_f64.empty() ? nullptr : lower_f64.data(), cells};
+    bins = Bins<T>{lower, nbins, upper, guess, fit == GuessFit::exact, lower_f64.empty() ? nullptr : lower_f64.data(), cells,
+                   fit == GuessFit::within_one ? guess_margin(lower, nbins, guess) : -1.0};
   }
   PreparedBins(const PreparedBins&) = delete;  // bins points into the vectors
   PreparedBins& operator=(const PreparedBins&) = delete;

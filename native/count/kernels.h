@@ -55,6 +55,10 @@ struct Bins {
   // next threshold" is false past the last bin), for the SIMD paths. Null otherwise.
   const double* lower_f64;
   CellIndex cells;  // used when there is no guess
+  // guess_check.h's guess_margin when the guess needs correcting (not guess_exact), else
+  // negative. The SIMD kernels skip the correction lookups for a vector whose guesses all
+  // lie farther than this from a whole number (hist.h, SimdBins).
+  double guess_margin = -1;
 };
 
 // Counter layout of one tile's histogram scratch: `copies` interleaved copies of nbins + 1

@@ -314,14 +314,18 @@ void test_hist(const CountKernels<T>& k, const char* isa, Rng& rng) {
       // The cell index too for arbitrary edges (a large n claimed so that it gets built).
       CellIndex cells;
       const auto cell_storage = build_cell_index(lower.data(), nbins, upper, size_t(1) << 30, cells);
-      for (size_t copies : {size_t(1), size_t(4)}) {
+      // 1 copy: the scalar path; 4 copies: the vector path (where the ISA has one), with the
+      // uniform guess corrected by lookups, or guarded (the lookups only near a threshold).
+      for (int mode : {0, 1, 2}) {
+        const size_t copies = mode == 0 ? 1 : 4;
         const size_t stride = nbins + 3;
         std::vector<uint32_t> counts(copies * stride, 0);
         const double* f64 = kExactInDouble<T> && copies == 4 ? lower_f64.data() : nullptr;  // vector and scalar paths
         const CellIndex use = rep == 3 ? cells : CellIndex{};
         const GuessFit fit = check_guess(lower.data(), nbins, upper, guess);
         if (kGuessTestable<T> && guess.usable()) CHECK(fit != GuessFit::unusable, "%s hist<%s> the driver refuses a guess TS accepts", isa, type_name<T>());
-        const Bins<T> bins{lower.data(), nbins, upper, guess, fit == GuessFit::exact, f64, use};
+        const double margin = mode == 2 && fit == GuessFit::within_one ? guess_margin(lower.data(), nbins, guess) : -1.0;
+        const Bins<T> bins{lower.data(), nbins, upper, guess, fit == GuessFit::exact, f64, use, margin};
         k.hist(data.data(), n, bins, HistScratch{counts.data(), copies, stride});
         const auto want = ref_hist(data.data(), n, lower, upper);
         bool ok = true;
@@ -330,7 +334,7 @@ void test_hist(const CountKernels<T>& k, const char* isa, Rng& rng) {
           for (size_t c = 0; c < copies; ++c) got += counts[c * stride + b];
           ok &= got == want[b];
         }
-        CHECK(ok, "%s hist<%s> nbins=%zu n=%zu guess=%d copies=%zu", isa, type_name<T>(), nbins, n, guess.usable(), copies);
+        CHECK(ok, "%s hist<%s> nbins=%zu n=%zu guess=%d mode=%d margin=%g", isa, type_name<T>(), nbins, n, guess.usable(), mode, margin);
         check_weighted(k, isa, rng, data, bins, lower);
       }
     }
@@ -481,7 +485,8 @@ void test_valid(const CountKernels<T>& k, const char* isa, Rng& rng) {
         lower_f64.push_back(std::numeric_limits<double>::quiet_NaN());
         const GuessFit fit = check_guess(lower.data(), lower.size(), upper, guess);
         const Bins<T> bins{lower.data(), lower.size(), upper, fit == GuessFit::unusable ? BinGuess{} : guess, fit == GuessFit::exact,
-                           kExactInDouble<T> ? lower_f64.data() : nullptr, CellIndex{}};
+                           kExactInDouble<T> ? lower_f64.data() : nullptr, CellIndex{},
+                           fit == GuessFit::within_one ? guess_margin(lower.data(), lower.size(), guess) : -1.0};
         const size_t stride = lower.size() + 1;
         std::vector<uint32_t> counts(stride, 0);
         k.hist_valid(p, n, bins, HistScratch{counts.data(), 1, stride}, v);
