@@ -202,6 +202,32 @@ struct SimdBins {
   }
 };
 
+// Counts bin indices idx[0..n) (n even) two at a time into the pair tables: pair q goes to
+// table q % kPairCopies, so a run of equal values spreads over the tables as over copies.
+inline void count_pairs(const uint32_t* idx, size_t n, size_t width, uint16_t* pairs) {
+  const size_t table = width * width;
+  for (size_t i = 0; i + 2 * kPairCopies <= n; i += 2 * kPairCopies)
+    for (size_t c = 0; c < kPairCopies; ++c) ++pairs[c * table + idx[i + 2 * c] * width + idx[i + 2 * c + 1]];
+  for (size_t i = n - n % (2 * kPairCopies); i < n; i += 2) ++pairs[idx[i] * width + idx[i + 1]];
+}
+
+// Adds the pair tables into counts (pair (a, b) is one element in bin a and one in bin b)
+// and zeroes them.
+inline void fold_pairs(uint16_t* pairs, size_t width, uint32_t* counts) {
+  uint32_t columns[kMaxPairBins + 1] = {};
+  for (size_t r = 0; r < kPairCopies * width; ++r) {
+    const uint16_t* row = pairs + r * width;
+    uint32_t sum = 0;
+    for (size_t b = 0; b < width; ++b) {
+      sum += row[b];
+      columns[b] += row[b];
+    }
+    counts[r % width] += sum;
+  }
+  for (size_t b = 0; b < width; ++b) counts[b] += columns[b];
+  for (size_t i = 0; i < kPairCopies * width * width; ++i) pairs[i] = 0;
+}
+
 // No vector bin indices (portable C++, NEON without gathers): scalar loops only.
 struct NoSimdBins {};
 
@@ -214,6 +240,9 @@ void hist_span_masked(const T* p, size_t n, const Bins<T>& bins, const HistScrat
     constexpr size_t kBlock = 512;
     uint32_t idx[kBlock];
     const size_t vec_n = n - n % Binner::N;
+    const bool pairs = std::is_same_v<V, AllValid> && s.pairs != nullptr && bins.nbins <= kMaxPairBins;
+    // Folded before a uint16 pair counter can wrap: each table takes a quarter of the pairs.
+    constexpr size_t kFoldEvery = size_t(1) << 17;
     for (size_t i = 0; i < vec_n; i += kBlock) {
       const size_t k = vec_n - i < kBlock ? vec_n - i : kBlock;
       // One prefetch per 256 bytes, as count_span: the bin loop alone streams at ~75% of
@@ -222,7 +251,12 @@ void hist_span_masked(const T* p, size_t n, const Bins<T>& bins, const HistScrat
       Binner::indices(p + i, k, bins, idx);
       if constexpr (!std::is_same_v<V, AllValid>)
         for (size_t j = 0; j < k; ++j) idx[j] = present(v, i + j) ? idx[j] : static_cast<uint32_t>(bins.nbins);
-      count_indices(idx, k, s);
+      if (!pairs) {
+        count_indices(idx, k, s);
+        continue;
+      }
+      count_pairs(idx, k, bins.nbins + 1, s.pairs);
+      if ((i + k) % kFoldEvery == 0 || i + k == vec_n) fold_pairs(s.pairs, bins.nbins + 1, s.counts);
     }
     p += vec_n;
     n -= vec_n;
