@@ -32,6 +32,9 @@ constexpr size_t kMinBytesPerThread = size_t(3) << 19;
 constexpr size_t kTilesPerThread = 8;
 constexpr size_t kMinTileBytes = size_t(64) << 10;
 constexpr size_t kMaxTileBytes = size_t(2) << 20;
+// Histogram tiles shorter than this count into the per-element copies, not pair tables
+// (folding the tables costs about as much as counting a few thousand elements).
+constexpr size_t kMinPairElements = size_t(1) << 16;
 
 Exec sized_for(const Exec& ex, size_t bytes) {
   Exec e = ex;
@@ -176,7 +179,8 @@ struct PreparedBins {
     if (fit == GuessFit::unusable) guess = BinGuess{};
     CellIndex cells;
     if (!guess.usable()) cell_storage = build_cell_index(lower, nbins, upper, n, cells);
-    bins = Bins<T>{lower, nbins, upper, guess, fit == GuessFit::exact, lower_f64.empty() ? nullptr : lower_f64.data(), cells};
+    bins = Bins<T>{lower, nbins, upper, guess, fit == GuessFit::exact, lower_f64.empty() ? nullptr : lower_f64.data(), cells,
+                   fit == GuessFit::within_one ? guess_margin(lower, nbins, guess) : -1.0};
   }
   PreparedBins(const PreparedBins&) = delete;  // bins points into the vectors
   PreparedBins& operator=(const PreparedBins&) = delete;
@@ -273,12 +277,18 @@ void histogram(const T* data, size_t n, const T* lower, size_t nbins, T upper, d
   const size_t per = std::min<size_t>(std::max(tile_elements(n, sizeof(T), e.threads), 8 * copies * stride), size_t(1) << 31);
   const size_t tiles = ceil_div(n, per);
   HistSlots slots(std::min<size_t>(tiles, e.threads), nbins, copies, stride);
+  // Pair tables (kernels.h) where the table counts pairs, for tiles long enough to repay
+  // folding 33 KiB of them (halves are widened a short block at a time: not for them).
+  const bool pairs = count_table().hist_counters == HistCounters::pairs && nbins <= kMaxPairBins &&
+                     per >= kMinPairElements && std::is_same_v<T, compute_t<T>>;
+  std::vector<uint16_t> pair_tables(pairs ? slots.count * pair_words(nbins) : 0, 0);
   parallel_for(tiles, e, [&](size_t t) {
     const size_t i0 = t * per, len = std::min(n - i0, per);
     const size_t s = slots.acquire();
     uint32_t* scratch = slots.scratch.data() + s * copies * stride;
     std::fill(scratch, scratch + copies * stride, 0u);
-    Elementwise<T>::hist(data + i0, len, bins, HistScratch{scratch, copies, stride}, valid, i0);
+    uint16_t* tables = pairs ? pair_tables.data() + s * pair_words(nbins) : nullptr;
+    Elementwise<T>::hist(data + i0, len, bins, HistScratch{scratch, copies, stride, tables}, valid, i0);
     uint64_t* totals = slots.totals.data() + s * nbins;
     for (size_t c = 0; c < copies; ++c)
       for (size_t b = 0; b < nbins; ++b) totals[b] += scratch[c * stride + b];

@@ -49,4 +49,23 @@ GuessFit check_guess(const T* lower, size_t nbins, T upper, const BinGuess& g) {
   return worst == 0 ? GuessFit::exact : worst == 1 ? GuessFit::within_one : GuessFit::unusable;
 }
 
+// How far from its bin's number the unclamped guess u(x) = (double(x) - first) * scale (the
+// kernels' arithmetic) can be on either side of an interior threshold: the largest
+// |u - i| over lower[i] and the value just below it, i = 1..nbins-1. u is monotone, so for
+// any x whose u lies farther than this from every integer, trunc(u) is x's bin and no
+// correction is needed (hist.h's guarded guess). Negative when the guess is unusable.
+template <class T>
+double guess_margin(const T* lower, size_t nbins, const BinGuess& g) {
+  if (!kExactInDouble<T> || !g.usable()) return -1;
+  const auto u = [&](T x) { return (static_cast<double>(x) - g.first) * g.scale; };
+  double margin = 0;
+  for (size_t i = 1; i < nbins; ++i) {
+    const double bin = static_cast<double>(i);
+    margin = std::max(margin, std::fabs(u(lower[i]) - bin));
+    T below;
+    if (value_below(lower[i], below)) margin = std::max(margin, std::fabs(u(below) - bin));
+  }
+  return margin;
+}
+
 }  // namespace ck

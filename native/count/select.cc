@@ -46,8 +46,10 @@ void tune_all(CountTable& t, const CountTable& hist, RowPath rows) {
 
 CountTable tuned_count_table(const Tuning& row) {
   CountTable t = table_for(tuned_isa(row.count_bits));
-  tune_all<int8_t, uint8_t, int16_t, uint16_t, int32_t, uint32_t, int64_t, uint64_t, float, double>(
-      t, table_for(tuned_isa(row.hist_bits)), row.rows);
+  const CountTable& hist = table_for(tuned_isa(row.hist_bits));
+  tune_all<int8_t, uint8_t, int16_t, uint16_t, int32_t, uint32_t, int64_t, uint64_t, float, double>(t, hist, row.rows);
+  // Pair tables only where the histogram kernels in use have them and the row wants them.
+  t.hist_counters = row.hist == HistPath::pairs ? hist.hist_counters : HistCounters::copies;
   return t;
 }
 

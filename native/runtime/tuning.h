@@ -17,9 +17,13 @@ enum class RowPath : uint8_t {
   plain,  // row by row: the row's vectors compared, their in-range lanes counted at its end
 };
 
-// Which histogram kernel. One value today: the histogram kernels' own variants join here
-// as values, mapped onto the count table in count/select.cc as RowPath is.
-enum class HistPath : uint8_t { standard };
+// How the histogram kernels bump their counters (count/select.cc maps it onto the count
+// table's HistCounters): `pairs` counts two elements with one increment into four 65x65
+// uint16 tables (33 KiB: measured 0.19 vs 0.39 ns an element on Sapphire Rapids, whose L1d is
+// 48 KiB), where the histogram table's kernels have them; `copies` bumps interleaved copies
+// of the counters, one increment an element (for 32 KiB L1d cores, which the pair tables
+// would overflow).
+enum class HistPath : uint8_t { copies, pairs };
 
 enum class Vendor : uint8_t { any, intel, amd, arm };
 

@@ -319,15 +319,22 @@ void test_hist(const CountKernels<T>& k, const char* isa, Rng& rng) {
       // The cell index too for arbitrary edges (a large n claimed so that it gets built).
       CellIndex cells;
       const auto cell_storage = build_cell_index(lower.data(), nbins, upper, size_t(1) << 30, cells);
-      for (size_t copies : {size_t(1), size_t(4)}) {
+      // 1 copy: the scalar path; 4 copies: the vector path (where the ISA has one), with the
+      // uniform guess corrected by lookups, or guarded (the lookups only near a threshold),
+      // counting into the copies or (mode 3) into pair tables.
+      for (int mode : {0, 1, 2, 3}) {
+        const size_t copies = mode == 0 ? 1 : 4;
         const size_t stride = nbins + 3;
         std::vector<uint32_t> counts(copies * stride, 0);
         const double* f64 = kExactInDouble<T> && copies == 4 ? lower_f64.data() : nullptr;  // vector and scalar paths
         const CellIndex use = rep == 3 ? cells : CellIndex{};
         const GuessFit fit = check_guess(lower.data(), nbins, upper, guess);
         if (kGuessTestable<T> && guess.usable()) CHECK(fit != GuessFit::unusable, "%s hist<%s> the driver refuses a guess TS accepts", isa, type_name<T>());
-        const Bins<T> bins{lower.data(), nbins, upper, guess, fit == GuessFit::exact, f64, use};
-        k.hist(data.data(), n, bins, HistScratch{counts.data(), copies, stride});
+        const double margin = mode >= 2 && fit == GuessFit::within_one ? guess_margin(lower.data(), nbins, guess) : -1.0;
+        const Bins<T> bins{lower.data(), nbins, upper, guess, fit == GuessFit::exact, f64, use, margin};
+        std::vector<uint16_t> pairs(mode == 3 ? pair_words(nbins) : 0, 0);
+        k.hist(data.data(), n, bins, HistScratch{counts.data(), copies, stride, mode == 3 ? pairs.data() : nullptr});
+        CHECK(std::all_of(pairs.begin(), pairs.end(), [](uint16_t c) { return c == 0; }), "%s hist<%s> pair tables left dirty", isa, type_name<T>());
         const auto want = ref_hist(data.data(), n, lower, upper);
         bool ok = true;
         for (size_t b = 0; b < nbins; ++b) {
@@ -335,11 +342,45 @@ void test_hist(const CountKernels<T>& k, const char* isa, Rng& rng) {
           for (size_t c = 0; c < copies; ++c) got += counts[c * stride + b];
           ok &= got == want[b];
         }
-        CHECK(ok, "%s hist<%s> nbins=%zu n=%zu guess=%d copies=%zu", isa, type_name<T>(), nbins, n, guess.usable(), copies);
+        CHECK(ok, "%s hist<%s> nbins=%zu n=%zu guess=%d mode=%d margin=%g", isa, type_name<T>(), nbins, n, guess.usable(), mode, margin);
         check_weighted(k, isa, rng, data, bins, lower);
       }
     }
   }
+}
+
+// Pair tables over long spans: several folds, mostly one repeated value (so one pair
+// counter per table takes a quarter of the pairs between folds), the rest anywhere.
+template <class T>
+void test_hist_pairs(const CountKernels<T>& k, const char* isa, Rng& rng) {
+  const auto pool = value_pool<T>(rng);
+  std::vector<T> lower;
+  T upper;
+  BinGuess guess;
+  make_bins(rng, 64, true, lower, upper, guess);
+  const size_t n = (size_t(3) << 17) + 2 * kPairCopies * 7 + 6;  // folds, and pairs left over after the last group
+  std::vector<T> data(n);
+  const T common = lower[rng.below(64)];
+  for (auto& x : data) x = rng.below(10) < 8 ? common : pool[rng.below(pool.size())];
+  std::vector<double> lower_f64(lower.begin(), lower.end());
+  lower_f64.push_back(std::numeric_limits<double>::quiet_NaN());
+  const GuessFit fit = check_guess(lower.data(), lower.size(), upper, guess);
+  const Bins<T> bins{lower.data(), lower.size(), upper, fit == GuessFit::unusable ? BinGuess{} : guess, fit == GuessFit::exact,
+                     kExactInDouble<T> ? lower_f64.data() : nullptr, CellIndex{},
+                     fit == GuessFit::within_one ? guess_margin(lower.data(), lower.size(), guess) : -1.0};
+  const size_t stride = 65;
+  std::vector<uint32_t> counts(8 * stride, 0);
+  std::vector<uint16_t> pairs(pair_words(64), 0);
+  k.hist(data.data(), n, bins, HistScratch{counts.data(), 8, stride, pairs.data()});
+  const auto want = ref_hist(data.data(), n, lower, upper);
+  bool ok = true;
+  for (size_t b = 0; b < 64; ++b) {
+    uint64_t got = 0;
+    for (size_t c = 0; c < 8; ++c) got += counts[c * stride + b];
+    ok &= got == want[b];
+  }
+  CHECK(ok, "%s hist<%s> with pair tables, n=%zu", isa, type_name<T>(), n);
+  CHECK(std::all_of(pairs.begin(), pairs.end(), [](uint16_t c) { return c == 0; }), "%s hist<%s> pair tables left dirty", isa, type_name<T>());
 }
 
 template <class T>
@@ -486,7 +527,8 @@ void test_valid(const CountKernels<T>& k, const char* isa, Rng& rng) {
         lower_f64.push_back(std::numeric_limits<double>::quiet_NaN());
         const GuessFit fit = check_guess(lower.data(), lower.size(), upper, guess);
         const Bins<T> bins{lower.data(), lower.size(), upper, fit == GuessFit::unusable ? BinGuess{} : guess, fit == GuessFit::exact,
-                           kExactInDouble<T> ? lower_f64.data() : nullptr, CellIndex{}};
+                           kExactInDouble<T> ? lower_f64.data() : nullptr, CellIndex{},
+                           fit == GuessFit::within_one ? guess_margin(lower.data(), lower.size(), guess) : -1.0};
         const size_t stride = lower.size() + 1;
         std::vector<uint32_t> counts(stride, 0);
         k.hist_valid(p, n, bins, HistScratch{counts.data(), 1, stride}, v);
@@ -591,6 +633,7 @@ void test_table(const CountTable& t, Rng& rng) {
   test_count<T>(k, t.isa, rng);
   test_rows<T>(k, t.isa, rng);
   test_hist<T>(k, t.isa, rng);
+  test_hist_pairs<T>(k, t.isa, rng);
   test_minmax<T>(k, t.isa, rng);
   test_columns<T>(k, t.isa, rng);
   test_valid<T>(k, t.isa, rng);
@@ -644,6 +687,8 @@ void test_tuning(Rng& rng) {
     CHECK(t.f64.hist == hist->f64.hist && t.i8.hist_w32 == hist->i8.hist_w32, "row %s: histogram kernels of %s", row.name, hist->isa);
     CHECK((t.f64.rows == t.f64.rows_plain) == (row.rows == RowPath::plain) && (t.u16.rows == t.u16.rows_plain) == (row.rows == RowPath::plain),
           "row %s: per-row path", row.name);
+    const HistCounters want_counters = row.hist == HistPath::pairs ? hist->hist_counters : HistCounters::copies;
+    CHECK(t.hist_counters == want_counters, "row %s: histogram counters", row.name);
     test_rows<double>(t.f64, row.name, rng);
     test_rows<int32_t>(t.i32, row.name, rng);
   }

@@ -197,6 +197,11 @@ struct Doubles {
   static M in(V x, V lo, V hi) { return narrow(_mm256_and_pd(_mm256_cmp_pd(x, lo, _CMP_GE_OQ), _mm256_cmp_pd(x, hi, _CMP_LE_OQ))); }
   static I step(I b, M down, M up) { return _mm_sub_epi32(_mm_add_epi32(b, down), up); }  // masks are -1
   static I select(M m, I a, I b) { return _mm_blendv_epi8(b, a, m); }
+  static V frac(V t) { return _mm256_sub_pd(t, _mm256_round_pd(t, _MM_FROUND_TO_ZERO | _MM_FROUND_NO_EXC)); }
+  static M away(V f, V margin) {
+    return narrow(_mm256_and_pd(_mm256_cmp_pd(f, margin, _CMP_GT_OQ), _mm256_cmp_pd(_mm256_sub_pd(_mm256_set1_pd(1.0), f), margin, _CMP_GT_OQ)));
+  }
+  static bool any_not(M in, M away) { return _mm_movemask_ps(_mm_castsi128_ps(_mm_andnot_si128(away, in))) != 0; }
   static void store(uint32_t* p, I v) { _mm_storeu_si128(reinterpret_cast<__m128i*>(p), v); }
 };
 

@@ -174,6 +174,11 @@ struct Doubles {
     return _mm256_mask_add_epi32(lowered, up, lowered, one);
   }
   static I select(M m, I a, I b) { return _mm256_mask_blend_epi32(m, b, a); }
+  static V frac(V t) { return _mm512_reduce_pd(t, _MM_FROUND_TO_ZERO); }  // t - trunc(t), one instruction
+  static M away(V f, V margin) {
+    return _mm512_mask_cmp_pd_mask(_mm512_cmp_pd_mask(f, margin, _CMP_GT_OQ), _mm512_sub_pd(_mm512_set1_pd(1.0), f), margin, _CMP_GT_OQ);
+  }
+  static bool any_not(M in, M away) { return (in & ~away & 0xff) != 0; }
   static void store(uint32_t* p, I v) { _mm256_storeu_si256(reinterpret_cast<__m256i*>(p), v); }
 };
 

@@ -41,7 +41,8 @@ constexpr CountTable make_table(const char* isa) {
           kernels_of<Lanes, Isa, int64_t>(),
           kernels_of<Lanes, Isa, uint64_t>(),
           kernels_of<Lanes, Isa, float>(),
-          kernels_of<Lanes, Isa, double>()};
+          kernels_of<Lanes, Isa, double>(),
+          std::is_same_v<typename Isa::Bins, NoSimdBins> ? HistCounters::copies : HistCounters::pairs};
 }
 
 }  // namespace
