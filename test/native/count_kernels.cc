@@ -351,6 +351,23 @@ void test_hist(const CountKernels<T>& k, const char* isa, Rng& rng) {
 
 // Pair tables over long spans: several folds, mostly one repeated value (so one pair
 // counter per table takes a quarter of the pairs between folds), the rest anywhere.
+// Bins as the driver prepares them (the guess checked, its margin, the float64 thresholds),
+// without the driver: for the tests that call one kernel directly.
+template <class T>
+struct DriverBins {
+  std::vector<double> lower_f64;
+  Bins<T> bins;
+  DriverBins(const std::vector<T>& lower, T upper, const BinGuess& guess)
+      : lower_f64(lower.begin(), lower.end()), bins{} {
+    lower_f64.push_back(std::numeric_limits<double>::quiet_NaN());
+    const GuessFit fit = check_guess(lower.data(), lower.size(), upper, guess);
+    bins = Bins<T>{lower.data(), lower.size(), upper, fit == GuessFit::unusable ? BinGuess{} : guess, fit == GuessFit::exact,
+                   kExactInDouble<T> ? lower_f64.data() : nullptr, CellIndex{},
+                   fit == GuessFit::within_one ? guess_margin(lower.data(), lower.size(), guess) : -1.0};
+  }
+  DriverBins(const DriverBins&) = delete;  // bins points into lower_f64
+};
+
 template <class T>
 void test_hist_pairs(const CountKernels<T>& k, const char* isa, Rng& rng) {
   const auto pool = value_pool<T>(rng);
@@ -362,12 +379,8 @@ void test_hist_pairs(const CountKernels<T>& k, const char* isa, Rng& rng) {
   std::vector<T> data(n);
   const T common = lower[rng.below(64)];
   for (auto& x : data) x = rng.below(10) < 8 ? common : pool[rng.below(pool.size())];
-  std::vector<double> lower_f64(lower.begin(), lower.end());
-  lower_f64.push_back(std::numeric_limits<double>::quiet_NaN());
-  const GuessFit fit = check_guess(lower.data(), lower.size(), upper, guess);
-  const Bins<T> bins{lower.data(), lower.size(), upper, fit == GuessFit::unusable ? BinGuess{} : guess, fit == GuessFit::exact,
-                     kExactInDouble<T> ? lower_f64.data() : nullptr, CellIndex{},
-                     fit == GuessFit::within_one ? guess_margin(lower.data(), lower.size(), guess) : -1.0};
+  const DriverBins<T> made(lower, upper, guess);
+  const Bins<T>& bins = made.bins;
   const size_t stride = 65;
   std::vector<uint32_t> counts(8 * stride, 0);
   std::vector<uint16_t> pairs(pair_words(64), 0);
@@ -523,12 +536,8 @@ void test_valid(const CountKernels<T>& k, const char* isa, Rng& rng) {
         T upper;
         BinGuess guess;
         make_bins(rng, 16, uniform == 1, lower, upper, guess);
-        std::vector<double> lower_f64(lower.begin(), lower.end());
-        lower_f64.push_back(std::numeric_limits<double>::quiet_NaN());
-        const GuessFit fit = check_guess(lower.data(), lower.size(), upper, guess);
-        const Bins<T> bins{lower.data(), lower.size(), upper, fit == GuessFit::unusable ? BinGuess{} : guess, fit == GuessFit::exact,
-                           kExactInDouble<T> ? lower_f64.data() : nullptr, CellIndex{},
-                           fit == GuessFit::within_one ? guess_margin(lower.data(), lower.size(), guess) : -1.0};
+        const DriverBins<T> made(lower, upper, guess);
+        const Bins<T>& bins = made.bins;
         const size_t stride = lower.size() + 1;
         std::vector<uint32_t> counts(stride, 0);
         k.hist_valid(p, n, bins, HistScratch{counts.data(), 1, stride}, v);
