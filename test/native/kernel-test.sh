@@ -17,13 +17,35 @@ common=("$@")
 out=${CK_TEST_OUT:-$(mktemp -d)}
 flags=(-std=c++17 -Wall -Wextra -pthread)
 
-native_with() {  # native_with BUILD "ISAS" FLAGS...: build with FLAGS and run on each of ISAS
-  local cxx=${CXX:-g++} build=$1 isas=$2
+isa_flags() {  # the per-file ISA flags binding.gyp gives kernels/avx2.cc and kernels/avx512.cc
+  case $1 in
+    "$folder/kernels/avx512.cc") echo "-mavx512f -mavx512bw -mavx512dq -mavx512vl -mavx2 -mfma -mpopcnt" ;;
+    "$folder/kernels/avx2.cc") echo "-mavx2 -mfma -mpopcnt" ;;
+  esac
+}
+
+build() {  # build CXX BUILD FILES... -- FLAGS...: one object per file, compiled side by side (the
+  # machine's cores), then linked; the kernel tables' files are most of the compile time
+  local cxx=$1 build=$2 files=() objs=() pids=() status=0
   shift 2
-  "$cxx" "${flags[@]}" "$@" -c "$folder/kernels/avx2.cc" -o "$out/avx2-$build.o" -mavx2 -mfma -mpopcnt
-  "$cxx" "${flags[@]}" "$@" -c "$folder/kernels/avx512.cc" -o "$out/avx512-$build.o" \
-    -mavx512f -mavx512bw -mavx512dq -mavx512vl -mavx2 -mfma -mpopcnt
-  "$cxx" "${flags[@]}" "$@" "${common[@]}" "$out/avx2-$build.o" "$out/avx512-$build.o" -o "$out/$name-$build"
+  while [[ $1 != -- ]]; do files+=("$1"); shift; done
+  shift
+  mkdir -p "$out/$build"
+  for f in "${files[@]}"; do
+    local o="$out/$build/$(echo "$f" | tr / _).o"
+    # shellcheck disable=SC2046
+    "$cxx" "${flags[@]}" "$@" $([[ $cxx == aarch64* ]] || isa_flags "$f") -c "$f" -o "$o" &
+    objs+=("$o") pids+=($!)
+  done
+  for p in "${pids[@]}"; do wait "$p" || status=1; done
+  [[ $status -eq 0 ]] || return 1
+  "$cxx" "${flags[@]}" "$@" "${objs[@]}" -o "$out/$name-$build"
+}
+
+native_with() {  # native_with BUILD "ISAS" FLAGS...: build with FLAGS and run on each of ISAS
+  local build=$1 isas=$2
+  shift 2
+  build "${CXX:-g++}" "$build" "${common[@]}" "$folder/kernels/avx2.cc" "$folder/kernels/avx512.cc" -- "$@"
   for isa in $isas; do echo -n "$name $build $isa: "; COREKERNELS_ISA=$isa "$out/$name-$build"; done
 }
 
@@ -39,7 +61,7 @@ arm64() {
     echo "arm64: skipped (needs g++-aarch64-linux-gnu and qemu-user)"
     return 0
   fi
-  aarch64-linux-gnu-g++ "${flags[@]}" -O2 "${common[@]}" "$folder/kernels/avx2.cc" "$folder/kernels/avx512.cc" -o "$out/$name-arm64"
+  build aarch64-linux-gnu-g++ arm64 "${common[@]}" "$folder/kernels/avx2.cc" "$folder/kernels/avx512.cc" -- -O2
   qemu-aarch64 -L /usr/aarch64-linux-gnu "$out/$name-arm64"
 }
 
