@@ -249,6 +249,32 @@ describe('environment and processes', () => {
     expect(lastJson(await runNode(code, { COREKERNELS_CPU: 'no-such-cpu' }))).toEqual({ cpu: detected.cpu, exact: true });
   });
 
+  it('an environment value that cannot be used is ignored with a CK_BAD_ENV warning naming it; a usable one warns nothing', async () => {
+    const code = `const seen = [];
+      process.on('warning', (w) => seen.push({ code: w.code, message: w.message }));
+      const ck = require(P);
+      const info = ck.info();
+      setImmediate(() => console.log(JSON.stringify({ seen, threads: info.threads, backend: info.backend, isa: info.native.isa ?? null, cpu: info.native.cpu ?? null })));`;
+    const clean = { COREKERNELS_THREADS: undefined, COREKERNELS_BACKEND: undefined, COREKERNELS_ISA: undefined, COREKERNELS_CPU: undefined };
+    const detected = lastJson(await runNode(code, clean));
+    expect(detected.seen).toEqual([]);
+    const bad = lastJson(await runNode(code, { ...clean, COREKERNELS_THREADS: 'many', COREKERNELS_BACKEND: 'gpu', COREKERNELS_ISA: 'avx1024', COREKERNELS_CPU: 'no-such-cpu' }));
+    const warned = (name: string, value: string) => ({ code: 'CK_BAD_ENV', message: expect.stringContaining(`ignoring ${name}=${JSON.stringify(value)}`) });
+    expect(bad.seen).toEqual(expect.arrayContaining([warned('COREKERNELS_THREADS', 'many'), warned('COREKERNELS_BACKEND', 'gpu')]));
+    // What the ignored values leave: the detected thread count, backend, instruction set and row.
+    expect({ threads: bad.threads, backend: bad.backend, isa: bad.isa, cpu: bad.cpu }).toEqual({ threads: detected.threads, backend: detected.backend, isa: detected.isa, cpu: detected.cpu });
+    if (nativeLoaded()) {
+      expect(bad.seen).toEqual(expect.arrayContaining([warned('COREKERNELS_ISA', 'avx1024'), warned('COREKERNELS_CPU', 'no-such-cpu')]));
+      expect(bad.seen).toHaveLength(4);
+      expect(bad.seen.find((w: { message: string }) => w.message.includes('COREKERNELS_ISA')).message).toContain(`running ${detected.isa}`);
+      // Values the addon takes: no warning, and info() shows them.
+      const good = lastJson(await runNode(code, { ...clean, COREKERNELS_ISA: 'generic', COREKERNELS_CPU: 'generic' }));
+      expect(good).toMatchObject({ seen: [], isa: 'generic', cpu: 'generic' });
+    } else {
+      expect(bad.seen).toHaveLength(2);
+    }
+  });
+
   it('COREKERNELS_BACKEND selects what auto uses', async () => {
     const code = `const ck = require(P);
       (async () => {

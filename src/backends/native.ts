@@ -65,6 +65,20 @@ function readable(path: string): boolean {
   }
 }
 
+/**
+ * COREKERNELS_ISA and COREKERNELS_CPU are read by the addon, which falls back to what it
+ * detected when a value names no level this CPU runs or no tuning row; saying so here keeps a
+ * typo from passing for a forced path (the same warning code as the other ignored variables).
+ */
+function warnIgnoredChoices(info: { isa: string; cpu: string }): void {
+  const ignored = (name: string, why: string) =>
+    process.emitWarning(`corekernels: ignoring ${name}=${JSON.stringify(process.env[name])}: ${why}`, { code: 'CK_BAD_ENV' });
+  const isa = process.env.COREKERNELS_ISA;
+  if (isa && isa !== info.isa) ignored('COREKERNELS_ISA', `not an instruction set this CPU runs (running ${info.isa})`);
+  const cpu = process.env.COREKERNELS_CPU;
+  if (cpu && cpu !== info.cpu) ignored('COREKERNELS_CPU', `no tuning row has that name (running ${info.cpu})`);
+}
+
 function load(): NativeState {
   if (process.env.COREKERNELS_NATIVE === 'off') return { error: 'disabled by COREKERNELS_NATIVE=off' };
   const failures: string[] = [];
@@ -81,7 +95,9 @@ function load(): NativeState {
     }
     try {
       const addon = require(c.path) as Addon;
-      const reported = addon.info().build;
+      const info = addon.info();
+      warnIgnoredChoices(info);
+      const reported = info.build;
       const build = c.build ?? (reported === 'cmake-js' ? 'cmake-js' : 'node-gyp');
       return { addon, build };
     } catch (err) {
