@@ -14,6 +14,7 @@ const cases: [string, Case][] = [
   ['direct, tall and skinny', { m: 3000, n: 40, k: 200 }],
   ['direct, transposed B staged as rows', { m: 2000, n: 16, k: 500, transB: true }],
   ['direct, few rows split into column tiles', { m: 20, n: 2000, k: 300 }],
+  ['direct, a small square product wider than the direct panels', { m: 128, n: 128, k: 128 }],
 ];
 
 function filled<T extends Float32Array | Float64Array>(x: T, seed: number): T {

@@ -36,6 +36,28 @@ describe.each(backends())('gemm on the %s backend', (backend) => {
     );
   });
 
+  it('matches the float64 triple loop around the small products read in place (m, n, k near 128; widths 64..129)', async () => {
+    // Sizes on either side of the native planner's small-product limit (plan.h's
+    // kSmallDirect = 128) and of its direct panel widths, which dimArb (0..67) never reaches.
+    const sides = [127, 128, 129], widths = [64, 65, 96, 128, 129];
+    let t = 0;
+    for (const dtype of ['f64', 'f32'] as const) {
+      for (const n of widths) for (const m of sides) {
+        const p: GemmParams = {
+          dtype, layout: t % 4 === 3 ? 'col-major' : 'row-major', transA: t % 2 === 1, transB: (t >> 1) % 2 === 1,
+          m, n, k: sides[(t >> 2) % 3], alpha: [1, -0.5, 2][t % 3], beta: [0, 1, 0.25][(t + 1) % 3],
+          padA: t % 2, padB: (t + 1) % 2, padC: t % 3, extraA: 0, extraB: 1, extraC: 0, offA: 1, offB: 0, offC: t % 2,
+          seed: 1000 + t, explicitLd: false, omitDefaults: false, shared: 0,
+        };
+        t++;
+        const cs = buildGemmCase(p);
+        const ref = refGemm(cs.ref);
+        await ck.gemm(cs.args as any, { backend });
+        expect(gemmMismatches(cs.args.c, cs.c0, ref, p.k, dtype === 'f32' ? TOL_F32 : TOL_F64), describeParams(p)).toEqual([]);
+      }
+    }
+  });
+
   it('computes a small example exactly, in both layouts', async () => {
     // A = [[1,2,3],[4,5,6]] (2x3), B = [[7,8],[9,10],[11,12]] (3x2), C0 = [[1,1],[1,1]]
     // alpha·A·B + beta·C0 with alpha 2, beta -1: A·B = [[58,64],[139,154]]

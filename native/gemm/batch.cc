@@ -58,7 +58,7 @@ class Grouped {
     const GemmArgs<T>& g = b.g;
     // gemm's depth blocks: equal blocks of at most the table's KC.
     kc_ = g.k == 0 ? 0 : ceil_div(g.k, ceil_div(g.k, blocking_for(kern).kc));
-    direct_ = g.k > 0 && g.alpha != T(0) && !packs(kern, g.m, g.n) && (!g.trans_b || kc_ * g.n <= kStageElems);
+    direct_ = g.k > 0 && g.alpha != T(0) && !packs(kern, g.m, g.n, g.k) && (!g.trans_b || kc_ * g.n <= kStageElems);
   }
 
   void run(size_t first, size_t last) const {

@@ -67,7 +67,7 @@ void gemm_half_widened(const gemm_kernels::Kernels<float>& kern, const HalfConve
 void gemm_half_with(const gemm_kernels::Kernels<float>& kern, const HalfConvert& cvt, const HalfGemmArgs& h, const Exec& ex) {
   const GemmArgs<float>& g = h.g;
   if (g.m == 0 || g.n == 0) return;
-  if (g.k != 0 && g.alpha != 0.0f && packs(kern, g.m, g.n)) gemm_half_packed(kern, cvt, h, ex);
+  if (g.k != 0 && g.alpha != 0.0f && packs(kern, g.m, g.n, g.k)) gemm_half_packed(kern, cvt, h, ex);
   else gemm_half_widened(kern, cvt, h, ex);
 }
 

@@ -21,8 +21,9 @@ size_t ceil_div(size_t a, size_t b) { return (a + b - 1) / b; }
 }  // namespace
 
 template <class T>
-bool packs(const gemm_kernels::Kernels<T>& kern, size_t m, size_t n) {
-  return n > kDirectPanels * kern.nr && m > 2 * kern.mr;
+bool packs(const gemm_kernels::Kernels<T>& kern, size_t m, size_t n, size_t k) {
+  if (n <= kDirectPanels * kern.nr || m <= 2 * kern.mr) return false;
+  return !(n <= 2 * kDirectPanels * kern.nr && m <= kSmallDirect && n <= kSmallDirect && k <= kSmallDirect);
 }
 
 template <class T>
@@ -30,7 +31,7 @@ Plan make_plan(const gemm_kernels::Kernels<T>& kern, const GemmArgs<T>& g, unsig
   const Blocking& bl = blocking_for(kern);
   const double flops = 2.0 * static_cast<double>(g.m) * static_cast<double>(g.n) * static_cast<double>(g.k);
   Plan p;
-  p.packed = packs(kern, g.m, g.n);
+  p.packed = packs(kern, g.m, g.n, g.k);
   if (!p.packed && !g.trans_b && flops < kInlineFlops && g.k <= bl.kc) {
     // Small and direct: one tile, one depth block, this thread (most of a small call's
     // cost is the call itself, so the plan must not add to it).
@@ -72,8 +73,8 @@ Plan make_plan(const gemm_kernels::Kernels<T>& kern, const GemmArgs<T>& g, unsig
   return p;
 }
 
-template bool packs<float>(const gemm_kernels::Kernels<float>&, size_t, size_t);
-template bool packs<double>(const gemm_kernels::Kernels<double>&, size_t, size_t);
+template bool packs<float>(const gemm_kernels::Kernels<float>&, size_t, size_t, size_t);
+template bool packs<double>(const gemm_kernels::Kernels<double>&, size_t, size_t, size_t);
 template Plan make_plan<float>(const gemm_kernels::Kernels<float>&, const GemmArgs<float>&, unsigned);
 template Plan make_plan<double>(const gemm_kernels::Kernels<double>&, const GemmArgs<double>&, unsigned);
 

@@ -7,6 +7,7 @@
 // operands (gemm_half_with) the float32 GEMM of the widened operands, bit for bit, on every
 // table with every half conversion the CPU has. Prints one line per table; exit status 1 on
 // any failure.
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cmath>
@@ -22,6 +23,7 @@
 #include "../../native/gemm/batch.h"
 #include "../../native/gemm/driver.h"
 #include "../../native/gemm/gemm.h"
+#include "../../native/gemm/plan.h"
 #include "../../native/gemm/staging.h"
 #include "../../native/runtime/cancel.h"
 
@@ -153,6 +155,19 @@ void run_table(const Kernels<T>& kern, Failures& f, bool quick) {
       {3000, 24, 40, true, false, 2, 0, 0, 1, 0},   {24, 40, 3000, false, true, 1, -1, 2, 0, 1},
   };
   for (const Shape& s : big) check(kern, s, 2, rng.next(), f);
+
+  // Around the small products that take the direct path although wider than its panels
+  // (plan.h's kSmallDirect): each of m, n, k one below, at and above it, and widths on
+  // either side of the direct panels; every combination of transposes, alpha and beta.
+  const size_t side[] = {ck::kSmallDirect - 1, ck::kSmallDirect, ck::kSmallDirect + 1};
+  const size_t widths[] = {4 * kern.nr, 4 * kern.nr + 1, std::min(8 * kern.nr, ck::kSmallDirect), ck::kSmallDirect + 1};
+  for (size_t t = 0; t < (quick ? 12u : 36u); ++t) {
+    Shape s{side[t % 3], widths[(t / 3) % 4], side[(t / 12 + t) % 3], t % 2 == 1, (t / 2) % 2 == 1,
+            scalars[t % 6] == 0 ? 1.5 : scalars[t % 6], scalars[(t + 3) % 6], t % 3, (t + 1) % 3, (t + 2) % 3};
+    const std::vector<T> one = check(kern, s, 1, 7 + t, f);
+    const std::vector<T> two = check(kern, s, 2, 7 + t, f);
+    if (std::memcmp(one.data(), two.data(), one.size() * sizeof(T)) != 0) f.report(describe(kern.name, s, 2) + " differs from 1 thread");
+  }
 
   // Bit-identical for any thread count, on both paths.
   const Shape inv[] = {{301, 257, 450, false, false, 1, 0, 0, 0, 0},
