@@ -291,6 +291,37 @@ print(json.dumps({'c32': c.ravel().tolist(), 'err': err.ravel().tolist()}))`, Bu
       }
     });
 
+    it('matvec of halves gives the bits of the float32 matvec of the widened operands (rounded once into halves), both ways, any offset and thread count', async () => {
+      // Shapes with tails of every vector width and row group, and ones that reach several
+      // tiles, Aᵀ·x row blocks and column chunks, and wasm slices (3000x700, 70000x9, 9x20000).
+      const shapes: [number, number][] = [[1, 1], [5, 3], [7, 37], [33, 67], [3000, 700], [70000, 9], [9, 20000]];
+      for (const [rows, cols] of shapes) {
+        const big = sample(rows * cols + 3, rows + cols); // specials too: NaN, infinities, subnormals
+        for (const off of [0, 1, 3]) {
+          const a16 = big.subarray(off, off + rows * cols), a32 = Float32Array.from(a16);
+          for (const transpose of [false, true]) {
+            const inner = transpose ? rows : cols, outer = transpose ? cols : rows;
+            const x16 = sample(inner + 1, inner * 3 + off).subarray(1).map((v) => (Number.isFinite(v) ? v : 0.5)) as Half;
+            const x32 = Float32Array.from(x16);
+            const what = `${rows}x${cols}+${off}${transpose ? ' transposed' : ''}`;
+            const want32 = ck.matvecSync({ data: a32, rows, cols }, x32, { ...opts, transpose });
+            const want16 = Array.from(H.from(want32));
+            const y = await ck.matvec({ data: a16, rows, cols } as never, x16 as never, { ...opts, transpose });
+            expect(Object.prototype.toString.call(y), what).toBe('[object Float16Array]');
+            expect(Array.from(y as Half), what).toEqual(want16);
+            expect(Array.from(ck.matvecSync({ data: a16, rows, cols } as never, x16 as never, { ...opts, transpose }) as Half), what).toEqual(want16);
+            const out = new Float32Array(outer).fill(NaN);
+            expect(await ck.matvec({ data: a16, rows, cols } as never, x16 as never, { ...opts, transpose, out: out as never }), what).toBe(out);
+            expect(Array.from(out), what).toEqual(Array.from(want32));
+            if (rows * cols < 1e5 || off !== 1) continue;
+            for (let threads = 1; threads <= ck.threads(); threads++)
+              expect(Array.from(await ck.matvec({ data: a16, rows, cols } as never, x16 as never, { ...opts, transpose, threads }) as Half),
+                `${what} threads=${threads}`).toEqual(want16);
+          }
+        }
+      }
+    });
+
     it('per-column counts, weighted histograms and validity bitmaps read halves as the float32 array of the same values', async () => {
       const rnd = mulberry32(5), rows = 999, cols = 9;
       const d = H.from({ length: rows * cols }, (_, i) => (i % 13 === 0 ? NaN : (rnd() - 0.5) * 8));

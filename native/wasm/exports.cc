@@ -187,10 +187,14 @@ void ck_histogram(uint32_t elem, const void* data, size_t n, const void* lower, 
   });
 }
 
-// y = A·x (trans 0) or Aᵀ·x (trans 1), A rows×cols row-major and packed; `elem` is f32 or f64.
+// y = A·x (trans 0) or Aᵀ·x (trans 1), A rows×cols row-major and packed; `elem` is f32, f64
+// or f16 (A and x halves, read as such; y float32).
 CK_EXPORT(ck_gemv)
 void ck_gemv(uint32_t elem, uint32_t trans, size_t rows, size_t cols, const void* a, const void* x, void* y) {
-  if (static_cast<ck::ElemCode>(elem) == ck::ElemCode::f32)
+  if (static_cast<ck::ElemCode>(elem) == ck::ElemCode::f16)
+    ck::gemv_half(static_cast<const ck::half*>(a), rows, cols, cols, static_cast<const ck::half*>(x), trans != 0,
+                  static_cast<float*>(y), ck::kOneThread);
+  else if (static_cast<ck::ElemCode>(elem) == ck::ElemCode::f32)
     ck::gemv(static_cast<const float*>(a), rows, cols, cols, static_cast<const float*>(x), trans != 0, static_cast<float*>(y),
              ck::kOneThread);
   else

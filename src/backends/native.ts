@@ -26,7 +26,7 @@ export interface Addon {
     out: Float64Array, first: number, scale: number, valid?: Uint8Array, half?: boolean): unknown;
   minMax(async: boolean, id: number, threads: number, data: unknown, valid?: Uint8Array, half?: boolean): unknown;
   gemv(async: boolean, id: number, threads: number, a: unknown, x: unknown, y: unknown, rows: number, cols: number,
-    trans: boolean): unknown;
+    trans: boolean, half?: boolean): unknown;
   histogramWeighted(async: boolean, id: number, threads: number, data: unknown, lower: unknown, upper: number | bigint,
     out: Float64Array, first: number, scale: number, weights: unknown, tile: number): unknown;
   cancel(id: number): void;

@@ -611,30 +611,36 @@ interface GemvState {
   job: GemvJob;
   buf: Buffers;
   elem: number;
-  es: number;
+  es: number; // bytes of A's and x's elements as stored (2 for halves)
   x: number;
   stage: number; // a slice of A's rows
   part: number; // the slice's result: its rows of A·x, or its partial sums of Aᵀ·x
   rowsPer: number;
+  /** Aᵀ·x into a Float16Array: the slices' sums kept in float32, rounded once at the end. */
+  sum?: Float32Array;
 }
 
 /**
  * A matrix-vector product a slice of A's rows at a time, each slice staged once: A·x writes
  * the slice's rows of y; Aᵀ·x adds the slice's partial sums into y in slice order, in y's own
- * precision. Slices depend on the shape only, so Sync and async calls agree bit for bit.
+ * precision (float32 for halves). Slices depend on the shape only, so Sync and async calls
+ * agree bit for bit. Halves are staged as they are (the kernels widen them as they read
+ * them) in the slices their float32 widening would have had, which fix Aᵀ·x's sums.
  */
 const gemvWasm: WasmKernel<GemvJob, GemvState, void> = {
   start(engine, job, fn) {
     const buf = new Buffers(engine, fn);
     try {
-      const es = job.a.BYTES_PER_ELEMENT, cols = job.cols;
-      const rowsPer = Math.max(1, Math.min(job.rows, Math.floor(SLICE_BYTES / (cols * es))));
-      if (rowsPer * cols * es > WASM_MEMORY_BYTES / 2) throw tooLarge(fn, `cannot stage a row of ${cols} elements`);
+      const half = isHalf(job.a);
+      const es = job.a.BYTES_PER_ELEMENT, sumEs = half ? 4 : es, cols = job.cols;
+      const rowsPer = Math.max(1, Math.min(job.rows, Math.floor(SLICE_BYTES / (cols * sumEs))));
+      if (rowsPer * cols * sumEs > WASM_MEMORY_BYTES / 2) throw tooLarge(fn, `cannot stage a row of ${cols} elements`);
       const x = buf.alloc(job.x.length * es);
       buf.copyIn(x, job.x, 0, 1, job.x.length, job.x.length);
       const stage = buf.alloc(rowsPer * cols * es);
-      const part = buf.alloc((job.trans ? cols : rowsPer) * es);
-      return { job, buf, elem: elemCode(job.a), es, x, stage, part, rowsPer };
+      const part = buf.alloc((job.trans ? cols : rowsPer) * sumEs);
+      const sum = job.trans && isHalf(job.y) ? new Float32Array(cols) : undefined;
+      return { job, buf, elem: elemCode(job.a), es, x, stage, part, rowsPer, sum };
     } catch (err) {
       buf.free();
       throw err;
@@ -646,13 +652,16 @@ const gemvWasm: WasmKernel<GemvJob, GemvState, void> = {
     const r0 = t * s.rowsPer, n = Math.min(s.rowsPer, job.rows - r0);
     buf.copyIn(s.stage, job.a, r0 * job.cols, 1, n * job.cols, n * job.cols);
     buf.engine.exports.ck_gemv(s.elem, job.trans ? 1 : 0, n, job.cols, s.stage, job.trans ? s.x + r0 * s.es : s.x, s.part);
-    const Ctor = ctorOf(job.y) as unknown as new (b: ArrayBufferLike, o: number, n: number) => Float64Array;
-    const part = new Ctor(buf.engine.memory.buffer, s.part, job.trans ? job.cols : n);
-    if (!job.trans) job.y.set(part, r0);
-    else if (t === 0) job.y.set(part);
-    else for (let j = 0; j < part.length; j++) job.y[j] += part[j];
+    const Sum = (isHalf(job.a) ? Float32Array : ctorOf(job.y)) as unknown as new (b: ArrayBufferLike, o: number, n: number) => Float64Array;
+    const part = new Sum(buf.engine.memory.buffer, s.part, job.trans ? job.cols : n);
+    const y = s.sum ?? job.y;
+    if (!job.trans) y.set(part, r0);
+    else if (t === 0) y.set(part);
+    else for (let j = 0; j < part.length; j++) y[j] += part[j];
   },
-  finish: () => undefined,
+  finish: (s) => {
+    if (s.sum !== undefined) s.job.y.set(s.sum);
+  },
   dispose: (s) => s.buf.free(),
 };
 
