@@ -286,16 +286,18 @@ const extent = (rows: number, cols: number, ld: number) => (rows === 0 || cols =
 const gemmBatchWasm: WasmKernel<GemmBatchJob, GemmBatchState, void> = {
   start(engine, job, fn, sync) {
     const { batch, m, n, k } = job;
-    const es = job.a.BYTES_PER_ELEMENT;
+    // Halves are copied in as they are (the module widens a run of products at a time); C
+    // may then be a Float32Array.
+    const es = job.a.BYTES_PER_ELEMENT, esC = job.c.BYTES_PER_ELEMENT;
     const spanA = span(batch, job.strideA, job.transA ? extent(k, m, job.lda) : extent(m, k, job.lda));
     const spanB = span(batch, job.strideB, job.transB ? extent(n, k, job.ldb) : extent(k, n, job.ldb));
     const spanC = span(batch, job.strideC, extent(m, n, job.ldc));
-    const bytes = (spanA + spanB + spanC) * es;
+    const bytes = (spanA + spanB) * es + spanC * esC;
     if (bytes > WASM_MEMORY_BYTES - GEMM_RESERVE_BYTES)
       throw tooLarge(fn, `cannot hold a stack of ${batch} ${m}x${k} by ${k}x${n} products (${bytes} bytes of operands)`);
     const buf = new Buffers(engine, fn);
     try {
-      const a = buf.alloc(spanA * es), b = buf.alloc(spanB * es), c = buf.alloc(spanC * es);
+      const a = buf.alloc(spanA * es), b = buf.alloc(spanB * es), c = buf.alloc(spanC * esC);
       buf.copyIn(a, job.a, 0, 1, spanA, spanA);
       buf.copyIn(b, job.b, 0, 1, spanB, spanB);
       const filled = job.beta === 0 && job.ldc === n && job.strideC === m * n;
@@ -309,11 +311,11 @@ const gemmBatchWasm: WasmKernel<GemmBatchJob, GemmBatchState, void> = {
   },
   slices: (s) => (s.job.m === 0 || s.job.n === 0 ? 0 : Math.ceil(s.job.batch / s.perSlice)),
   run(s, t) {
-    const j = s.job, es = j.a.BYTES_PER_ELEMENT;
+    const j = s.job, es = j.a.BYTES_PER_ELEMENT, esC = j.c.BYTES_PER_ELEMENT, x = s.buf.engine.exports;
     const i0 = t * s.perSlice, count = Math.min(s.perSlice, j.batch - i0);
-    s.buf.engine.exports.ck_gemm_batch(es === 4 ? 8 : 9, count, j.m, j.n, j.k, j.transA ? 1 : 0, j.transB ? 1 : 0,
-      s.a + i0 * j.strideA * es, j.lda, j.strideA, s.b + i0 * j.strideB * es, j.ldb, j.strideB,
-      s.c + i0 * j.strideC * es, j.ldc, j.strideC, j.alpha, j.beta);
+    const run = isHalf(j.a) ? x.ck_gemm_batch_half.bind(undefined, isHalf(j.c) ? 0 : 1) : x.ck_gemm_batch.bind(undefined, es === 4 ? 8 : 9);
+    run(count, j.m, j.n, j.k, j.transA ? 1 : 0, j.transB ? 1 : 0, s.a + i0 * j.strideA * es, j.lda, j.strideA,
+      s.b + i0 * j.strideB * es, j.ldb, j.strideB, s.c + i0 * j.strideC * esC, j.ldc, j.strideC, j.alpha, j.beta);
   },
   finish: (s) => s.buf.copyOut(s.c, s.job.c, 0, 1, s.spanC, s.spanC),
   dispose: (s) => s.buf.free(),
