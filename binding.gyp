@@ -51,6 +51,7 @@
         "native/gemm/gemm.cc",
         "native/gemm/batch.cc",
         "native/gemm/half_gemm.cc",
+        "native/gemm/half_batch.cc",
         "native/gemm/buffer.cc",
         "native/gemm/driver.cc",
         "native/gemm/plan.cc",

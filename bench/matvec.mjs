@@ -3,8 +3,9 @@
 // bandwidth at 2 threads). A is read once per call, so GB/s = n²·elementSize / time. peak.c
 // runs before and after the calls and the higher of its two figures is the ceiling.
 //
-//   node --expose-gc bench/matvec.mjs [--n=8192] [--dtype=f64,f32] [--backends=native] [--reps=9] [--peak=R1,R2]
+//   node --expose-gc bench/matvec.mjs [--n=8192] [--dtype=f64,f32,f16] [--backends=native] [--reps=9] [--peak=R1,R2]
 //
+// f16: Float16Array (Node 24+), read as halves and widened in registers: 2 bytes an element.
 // --peak=R1,R2  read bandwidth (GB/s) at 1, 2, ... threads instead of running /tmp/ck-peers/peak
 //               (built by ../shared/peers/setup.sh)
 // Run it alone (flock /tmp/ck-bench.lock ...): two benchmarks at once measure noise.
@@ -47,7 +48,8 @@ async function main() {
   const before = peakBandwidth();
   const rows = [];
   for (const dtype of dtypes) {
-    const T = dtype === 'f32' ? Float32Array : Float64Array;
+    const T = { f64: Float64Array, f32: Float32Array, f16: globalThis.Float16Array }[dtype];
+    if (T === undefined) throw new Error(`--dtype: ${dtype} is not f64, f32 or f16 (f16 needs Node 24 or later, this is ${process.version})`);
     const a = ck.matrix(T, n, n, { shared: true }), x = ck.shared(T, n), out = ck.shared(T, n);
     fill(a.data, 1);
     fill(x, 2);

@@ -40,6 +40,7 @@ done
 
 sources=(
   native/gemm/gemm.cc native/gemm/batch.cc native/gemm/plan.cc native/gemm/blocking.cc native/gemm/buffer.cc native/gemm/driver.cc
+  native/gemm/half_gemm.cc native/gemm/half_batch.cc
   native/gemm/kernels/wasm.cc
   native/count/count.cc native/count/kernels/wasm.cc native/runtime/half.cc
   native/gemv/gemv.cc native/gemv/kernels/wasm.cc

@@ -4,6 +4,7 @@ import { runAsync, runSync, type Call } from './dispatch';
 import { codes, rangeError } from './errors';
 import { gemmKernel, type GemmJob } from './kernels/gemm';
 import { gemmBatchKernel, type GemmBatchJob } from './kernels/gemm-batch';
+import { halfWidened } from './kernels/half-widened';
 import { forAddon, isHalf } from './half';
 import type { CallOptions, GemmArgs, GemmArray, GemmBatchArgs, Matrix, SyncOptions } from './types';
 import * as v from './validate';
@@ -158,43 +159,33 @@ function asOneProduct(job: GemmBatchJob): GemmJob | undefined {
   return { m: job.m * job.batch, n, k, transA: false, transB, alpha, beta, a, lda, b, ldb, c, ldc };
 }
 
-/**
- * A stack of half products runs as the float32 stack of its operands widened (exact), C
- * rounded once into the halves afterwards (or left in a Float32Array c): the arithmetic of
- * gemm_half. The stacked kernels have no half path yet, so this costs a float32 copy of each
- * operand (a stack that is one product avoids it: runBatch).
- */
-function widenedStack(job: GemmBatchJob): { job: GemmBatchJob; finish: () => void } {
-  if (!isHalf(job.a)) return { job, finish: () => undefined };
-  const c = job.c, c32 = isHalf(c) ? Float32Array.from(c as ArrayLike<number>) : c;
-  const wide = { ...job, a: Float32Array.from(job.a as ArrayLike<number>), b: Float32Array.from(job.b as ArrayLike<number>), c: c32 };
-  return { job: wide, finish: () => { if (c32 !== c) (c as unknown as Float32Array).set(c32); } };
-}
-
 async function runBatch(fn: string, job: GemmBatchJob, o: v.CheckedOptions): Promise<void> {
   const one = isHalf(job.a) ? asOneProduct(job) : undefined;
   if (one) return runAsync(gemmCall(fn, one), o);
-  const w = widenedStack(job);
-  await runAsync(gemmBatchCall(fn, w.job), o);
-  w.finish();
+  await runAsync(gemmBatchCall(fn, job), o);
 }
 
 function runBatchSync(fn: string, job: GemmBatchJob, o: v.CheckedOptions): void {
   const one = isHalf(job.a) ? asOneProduct(job) : undefined;
   if (one) return runSync(gemmCall(fn, one), o);
-  const w = widenedStack(job);
-  runSync(gemmBatchCall(fn, w.job), o);
-  w.finish();
+  runSync(gemmBatchCall(fn, job), o);
 }
 
+/**
+ * A stack of half products: the addon and the wasm engine take the halves, widening a run of
+ * products at a time into float32 scratch (native/gemm/half_batch.cc), C rounded once; the
+ * JS engines, which have no half kernel, run the float32 stack of widened copies
+ * (kernels/half-widened.ts). Either way the bits of the float32 stack of the widened operands.
+ */
 function gemmBatchCall(fn: string, job: GemmBatchJob): Call<GemmBatchJob, void, void> {
+  const half = isHalf(job.a);
   return {
     fn,
-    kernel: gemmBatchKernel,
+    kernel: half ? halfWidened(gemmBatchKernel, ['a', 'b'], 'c') : gemmBatchKernel,
     job,
     native: (addon: Addon, async, id, threads) =>
-      addon.gemmBatch(async, id, threads, job.a, job.b, job.c, job.batch, job.m, job.n, job.k, job.transA, job.transB,
-        job.lda, job.ldb, job.ldc, job.strideA, job.strideB, job.strideC, job.alpha, job.beta),
+      addon.gemmBatch(async, id, threads, forAddon(job.a), forAddon(job.b), forAddon(job.c), job.batch, job.m, job.n, job.k,
+        job.transA, job.transB, job.lda, job.ldb, job.ldc, job.strideA, job.strideB, job.strideC, job.alpha, job.beta, half),
     nativeResult: () => undefined,
     nativeNs: (2 * job.batch * job.m * job.n * job.k) / 50, // as gemm's, over every product
   };

@@ -3,7 +3,8 @@ import type { Addon } from './backends/native';
 import { checkAborted, runAsync, runSync, type Call } from './dispatch';
 import { codes, rangeError } from './errors';
 import { gemvKernel, type GemvJob } from './kernels/gemv';
-import { isHalf } from './half';
+import { halfWidened } from './kernels/half-widened';
+import { forAddon, isHalf } from './half';
 import type { FloatArray, GemmArray, MatvecOptions, MatvecSyncOptions, Matrix } from './types';
 import * as v from './validate';
 
@@ -37,7 +38,6 @@ function gemvJob(fn: string, a: unknown, x: unknown, opts: MatvecOptions<GemmArr
       throw rangeError(fn, codes.OUT_SIZE, `options.out has ${y.length} elements but ${trans ? 'aᵀ·x' : 'a·x'} has ${outer}`);
     v.noOverlap(fn, 'options.out', y, [['a.data', data], ['x', vec]]);
   }
-  // Halves are widened to float32 before any kernel sees the job (widened() below).
   return { a: data as FloatArray, rows, cols, x: vec as FloatArray, y: y as FloatArray, trans };
 }
 
@@ -48,27 +48,24 @@ function trivial(job: GemvJob): boolean {
   return true;
 }
 
+/**
+ * Halves (Float16Array a and x) accumulate in float32 and give a Float16Array y, or fill a
+ * Float32Array out. The addon and the wasm engine read the halves and widen them in
+ * registers (native/gemv), so A is read once at 2 bytes an element; the JS engines, which
+ * have no half kernel, run the float32 product of widened copies (kernels/half-widened.ts):
+ * the same bits either way.
+ */
 function gemvCall(fn: string, job: GemvJob): Call<GemvJob, Float64Array | undefined, void> {
+  const half = isHalf(job.a);
   return {
     fn,
-    kernel: gemvKernel,
+    kernel: half ? halfWidened(gemvKernel, ['a', 'x'], 'y') : gemvKernel,
     job,
-    native: (addon: Addon, async, id, threads) => addon.gemv(async, id, threads, job.a, job.x, job.y, job.rows, job.cols, job.trans),
+    native: (addon: Addon, async, id, threads) =>
+      addon.gemv(async, id, threads, forAddon(job.a), forAddon(job.x), forAddon(job.y), job.rows, job.cols, job.trans, half),
     nativeResult: () => undefined,
     nativeNs: NATIVE_NS_PER_BYTE * job.rows * job.cols * job.a.BYTES_PER_ELEMENT,
   };
-}
-
-/**
- * Halves run as the float32 product of the operands widened (exact), y rounded once into
- * halves (or left in a Float32Array out): float32 accumulation, as matmul's. gemv has no
- * half kernel yet, so this costs a float32 copy of A: correct, not at bandwidth.
- */
-function widened(job: GemvJob): { job: GemvJob; finish: () => void } {
-  if (!isHalf(job.a)) return { job, finish: () => undefined };
-  const y = job.y, y32 = isHalf(y) ? new Float32Array(y.length) : y;
-  const wide = { ...job, a: Float32Array.from(job.a as ArrayLike<number>), x: Float32Array.from(job.x as ArrayLike<number>), y: y32 };
-  return { job: wide, finish: () => { if (y32 !== y) (y as unknown as Float32Array).set(y32); } };
 }
 
 /**
@@ -80,21 +77,13 @@ export async function matvec<T extends GemmArray>(a: Matrix<T>, x: T, opts?: Mat
   const o = v.callOptions('matvec', opts);
   const job = gemvJob('matvec', a, x, opts);
   checkAborted('matvec', o); // before trivial() writes zeros: an aborted call leaves out alone
-  if (!trivial(job)) {
-    const w = widened(job);
-    await runAsync(gemvCall('matvec', w.job), o);
-    w.finish();
-  }
+  if (!trivial(job)) await runAsync(gemvCall('matvec', job), o);
   return job.y as T;
 }
 
 export function matvecSync<T extends GemmArray>(a: Matrix<T>, x: T, opts?: MatvecSyncOptions<T>): T {
   const o = v.callOptions('matvecSync', opts);
   const job = gemvJob('matvecSync', a, x, opts);
-  if (!trivial(job)) {
-    const w = widened(job);
-    runSync(gemvCall('matvecSync', w.job), o);
-    w.finish();
-  }
+  if (!trivial(job)) runSync(gemvCall('matvecSync', job), o);
   return job.y as T;
 }

@@ -291,6 +291,70 @@ print(json.dumps({'c32': c.ravel().tolist(), 'err': err.ravel().tolist()}))`, Bu
       }
     });
 
+    it('matvec of halves gives the bits of the float32 matvec of the widened operands (rounded once into halves), both ways, any offset and thread count', async () => {
+      // Shapes with tails of every vector width and row group, and ones that reach several
+      // tiles, Aᵀ·x row blocks and column chunks, and wasm slices (3000x700, 70000x9, 9x20000).
+      const shapes: [number, number][] = [[1, 1], [5, 3], [7, 37], [33, 67], [3000, 700], [70000, 9], [9, 20000]];
+      for (const [rows, cols] of shapes) {
+        const big = sample(rows * cols + 3, rows + cols); // specials too: NaN, infinities, subnormals
+        for (const off of [0, 1, 3]) {
+          const a16 = big.subarray(off, off + rows * cols), a32 = Float32Array.from(a16);
+          for (const transpose of [false, true]) {
+            const inner = transpose ? rows : cols, outer = transpose ? cols : rows;
+            const x16 = sample(inner + 1, inner * 3 + off).subarray(1).map((v) => (Number.isFinite(v) ? v : 0.5)) as Half;
+            const x32 = Float32Array.from(x16);
+            const what = `${rows}x${cols}+${off}${transpose ? ' transposed' : ''}`;
+            const want32 = ck.matvecSync({ data: a32, rows, cols }, x32, { ...opts, transpose });
+            const want16 = Array.from(H.from(want32));
+            const y = await ck.matvec({ data: a16, rows, cols } as never, x16 as never, { ...opts, transpose });
+            expect(Object.prototype.toString.call(y), what).toBe('[object Float16Array]');
+            expect(Array.from(y as Half), what).toEqual(want16);
+            expect(Array.from(ck.matvecSync({ data: a16, rows, cols } as never, x16 as never, { ...opts, transpose }) as Half), what).toEqual(want16);
+            const out = new Float32Array(outer).fill(NaN);
+            expect(await ck.matvec({ data: a16, rows, cols } as never, x16 as never, { ...opts, transpose, out: out as never }), what).toBe(out);
+            expect(Array.from(out), what).toEqual(Array.from(want32));
+            if (rows * cols < 1e5 || off !== 1) continue;
+            for (let threads = 1; threads <= ck.threads(); threads++)
+              expect(Array.from(await ck.matvec({ data: a16, rows, cols } as never, x16 as never, { ...opts, transpose, threads }) as Half),
+                `${what} threads=${threads}`).toEqual(want16);
+          }
+        }
+      }
+    });
+
+    it('gemmBatch of halves gives the bits of the float32 gemmBatch of the widened operands (C rounded once), with strides, gaps, transposes, alpha and beta', async () => {
+      // [batch, m, n, k, transA, transB, alpha, beta, strideA (0: shared, -1: packed, else gap), strideB, gap after each C]
+      const cases: [number, number, number, number, boolean, boolean, number, number, number, number, number][] = [
+        [50, 7, 5, 9, false, false, 1, 0, -1, -1, 0], // many small products
+        [30, 6, 9, 4, true, true, 0.5, -2, 3, 1, 2], // transposes, gaps between matrices, C read
+        [20, 5, 8, 7, false, true, 1.5, 0.25, 0, -1, 1], // A shared
+        [12, 9, 40, 33, true, false, -1, 1, -1, 0, 0], // B shared, A transposed: not one product
+        [3, 70, 90, 300, false, false, 1, 0.5, -1, -1, 3], // several depth blocks, packed
+        [2, 5, 4, 0, false, false, 1, 3, -1, -1, 1], // k = 0: beta·C
+      ];
+      const rnd = mulberry32(44);
+      for (const [batch, m, n, k, transA, transB, alpha, beta, gapA, gapB, gapC] of cases) {
+        const extA = (transA ? k : m) * (transA ? m : k), extB = (transB ? n : k) * (transB ? k : n), extC = m * n;
+        const strideA = gapA === 0 ? 0 : extA + Math.max(0, gapA), strideB = gapB === 0 ? 0 : extB + Math.max(0, gapB);
+        const strideC = extC + gapC;
+        const a = sample(Math.max(1, strideA * (batch - 1) + extA), batch + m).map((v) => (Number.isFinite(v) ? v : 0.5)) as Half;
+        const b = H.from({ length: Math.max(1, strideB * (batch - 1) + extB) }, () => (rnd() - 0.5) * 4);
+        const c0 = H.from({ length: strideC * batch }, () => (rnd() - 0.5) * 4);
+        const what = `${batch}x${m}x${n}x${k} ${transA} ${transB} ${alpha} ${beta} ${gapA} ${gapB} ${gapC}`;
+        const args = { batch, m, n, k, transA, transB, alpha, beta, strideA, strideB, strideC };
+        const want32 = Float32Array.from(c0);
+        ck.gemmBatchSync({ ...args, a: Float32Array.from(a), b: Float32Array.from(b), c: want32 }, opts);
+        const want16 = Array.from(H.from(want32)).map((v, i) => (i % strideC < extC ? v : c0[i])); // gaps untouched
+        const c16 = c0.slice() as Half, c16s = c0.slice() as Half, c32 = Float32Array.from(c0);
+        expect(await ck.gemmBatch({ ...args, a, b, c: c16 } as never, opts), what).toBe(c16);
+        expect(Array.from(c16), what).toEqual(want16);
+        ck.gemmBatchSync({ ...args, a, b, c: c16s } as never, opts);
+        expect(Array.from(c16s), what).toEqual(want16);
+        expect(await ck.gemmBatch({ ...args, a, b, c: c32 } as never, opts), what).toBe(c32);
+        expect(Array.from(c32), what).toEqual(Array.from(want32));
+      }
+    });
+
     it('per-column counts, weighted histograms and validity bitmaps read halves as the float32 array of the same values', async () => {
       const rnd = mulberry32(5), rows = 999, cols = 9;
       const d = H.from({ length: rows * cols }, (_, i) => (i % 13 === 0 ? NaN : (rnd() - 0.5) * 8));

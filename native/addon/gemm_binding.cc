@@ -38,6 +38,7 @@ using GemmJob = ArgsJob<GemmArgs<T>, &gemm<T>>;
 template <class T>
 using GemmBatchJob = ArgsJob<BatchArgs<T>, &gemm_batch<T>>;
 using HalfGemmJob = ArgsJob<HalfGemmArgs, &gemm_half>;
+using HalfGemmBatchJob = ArgsJob<HalfBatchArgs, &gemm_batch_half>;
 
 // The GemmArgs of the shape arguments at i + 3 .. i + 12 (pointers left unset), checked
 // against the arrays' lengths.
@@ -98,47 +99,67 @@ Napi::Value bind_gemm(const Napi::CallbackInfo& info, EnvJobs& jobs) {
 }
 
 // gemmBatch(async, id, threads, a, b, c, batch, m, n, k, transA, transB, lda, ldb, ldc, strideA, strideB, strideC,
-//           alpha, beta), row-major.
+//           alpha, beta[, half]), row-major. With half = true, a and b are halves as Uint16Arrays, and c is
+// halves or a Float32Array, as for gemm.
 Napi::Value bind_gemm_batch(const Napi::CallbackInfo& info, EnvJobs& jobs) {
   Napi::Env env = info.Env();
   const size_t i = kFirstKernelArg;
   const ArrayArg a = array_arg(info, i), b = array_arg(info, i + 1), c = array_arg(info, i + 2);
+  const bool is_half = half_flag(info, i + 17);
+  if (is_half && !(c.type == napi_uint16_array || c.type == napi_float32_array))
+    throw_type(env, "gemmBatch: a half stack's c is halves or a Float32Array");
+  // The shape, options and strides (pointers left unset), checked against the arrays.
+  auto stack_args = [&](auto tag) {
+    using T = typename decltype(tag)::type;
+    BatchArgs<T> ba;
+    GemmArgs<T>& g = ba.g;
+    ba.batch = size_arg(info, i + 3);
+    g.m = size_arg(info, i + 4);
+    g.n = size_arg(info, i + 5);
+    g.k = size_arg(info, i + 6);
+    g.trans_a = bool_arg(info, i + 7);
+    g.trans_b = bool_arg(info, i + 8);
+    g.lda = size_arg(info, i + 9);
+    g.ldb = size_arg(info, i + 10);
+    g.ldc = size_arg(info, i + 11);
+    ba.stride_a = size_arg(info, i + 12);
+    ba.stride_b = size_arg(info, i + 13);
+    ba.stride_c = size_arg(info, i + 14);
+    g.alpha = static_cast<T>(number_arg(info, i + 15));
+    g.beta = static_cast<T>(number_arg(info, i + 16));
+    // As for gemm: the TS layer checked these; no caller may make a kernel reach outside
+    // the arrays, or two products write the same C (a race).
+    if (!fits_batch(a.length, g.trans_a ? g.k : g.m, g.trans_a ? g.m : g.k, g.lda, ba.batch, ba.stride_a) ||
+        !fits_batch(b.length, g.trans_b ? g.n : g.k, g.trans_b ? g.k : g.n, g.ldb, ba.batch, ba.stride_b) ||
+        !fits_batch(c.length, g.m, g.n, g.ldc, ba.batch, ba.stride_c))
+      throw_type(env, "gemmBatch: an array is too short for its batch, shape, strides and leading dimension");
+    if (ba.batch > 1 && g.m > 0 && g.n > 0 && ba.stride_c < (g.m - 1) * g.ldc + g.n)
+      throw_type(env, "gemmBatch: strideC makes the C matrices overlap");
+    return ba;
+  };
   auto build = [&](auto tag) -> std::unique_ptr<Job> {
     using T = typename decltype(tag)::type;
-    if constexpr (std::is_floating_point_v<T>) {
-      BatchArgs<T> ba;
-      GemmArgs<T>& g = ba.g;
-      g.a = elements<T>(env, a);
-      g.b = elements<T>(env, b);
-      g.c = elements<T>(env, c);
-      ba.batch = size_arg(info, i + 3);
-      g.m = size_arg(info, i + 4);
-      g.n = size_arg(info, i + 5);
-      g.k = size_arg(info, i + 6);
-      g.trans_a = bool_arg(info, i + 7);
-      g.trans_b = bool_arg(info, i + 8);
-      g.lda = size_arg(info, i + 9);
-      g.ldb = size_arg(info, i + 10);
-      g.ldc = size_arg(info, i + 11);
-      ba.stride_a = size_arg(info, i + 12);
-      ba.stride_b = size_arg(info, i + 13);
-      ba.stride_c = size_arg(info, i + 14);
-      g.alpha = static_cast<T>(number_arg(info, i + 15));
-      g.beta = static_cast<T>(number_arg(info, i + 16));
-      // As for gemm: the TS layer checked these; no caller may make a kernel reach outside
-      // the arrays, or two products write the same C (a race).
-      if (!fits_batch(a.length, g.trans_a ? g.k : g.m, g.trans_a ? g.m : g.k, g.lda, ba.batch, ba.stride_a) ||
-          !fits_batch(b.length, g.trans_b ? g.n : g.k, g.trans_b ? g.k : g.n, g.ldb, ba.batch, ba.stride_b) ||
-          !fits_batch(c.length, g.m, g.n, g.ldc, ba.batch, ba.stride_c))
-        throw_type(env, "gemmBatch: an array is too short for its batch, shape, strides and leading dimension");
-      if (ba.batch > 1 && g.m > 0 && g.n > 0 && ba.stride_c < (g.m - 1) * g.ldc + g.n)
-        throw_type(env, "gemmBatch: strideC makes the C matrices overlap");
+    if constexpr (std::is_same_v<T, half>) {
+      const BatchArgs<float> ba = stack_args(Tag<float>{});
+      HalfBatchArgs hb;
+      hb.h.g = ba.g;
+      hb.h.a = elements<half>(env, a);
+      hb.h.b = elements<half>(env, b);
+      if (c.type == napi_float32_array) hb.h.c32 = elements<float>(env, c);
+      else hb.h.c16 = elements<half>(env, c);
+      hb.batch = ba.batch, hb.stride_a = ba.stride_a, hb.stride_b = ba.stride_b, hb.stride_c = ba.stride_c;
+      return std::make_unique<HalfGemmBatchJob>(hb);
+    } else if constexpr (std::is_floating_point_v<T>) {
+      BatchArgs<T> ba = stack_args(tag);
+      ba.g.a = elements<T>(env, a);
+      ba.g.b = elements<T>(env, b);
+      ba.g.c = elements<T>(env, c);
       return std::make_unique<GemmBatchJob<T>>(ba);
     } else {
       throw_type(env, "gemmBatch takes Float32Array or Float64Array");
     }
   };
-  return run_job(info, jobs, visit_element_type(env, a.type, build));
+  return run_job(info, jobs, visit_stored_type(env, a.type, is_half, build));
 }
 
 }  // namespace ck

@@ -25,6 +25,18 @@ void gemm_batch(const BatchArgs<T>& b, const Exec& ex);
 template <class T>
 void gemm_batch_with(const gemm_kernels::Kernels<T>& kern, const BatchArgs<T>& b, const Exec& ex);
 
+// A stack of half products (half_batch.cc): A and B halves, C halves (c16) or float32 (c32),
+// strides in elements; h.g holds the shape, options and leading dimensions (its pointers are
+// unused). Bit for bit gemm_batch<float> on the widened operands, C rounded once.
+struct HalfBatchArgs {
+  HalfGemmArgs h;
+  size_t batch = 0;
+  size_t stride_a = 0, stride_b = 0, stride_c = 0;
+};
+void gemm_batch_half(const HalfBatchArgs& b, const Exec& ex);
+void gemm_batch_half_with(const gemm_kernels::Kernels<float>& kern, const HalfConvert& cvt, const HalfBatchArgs& b,
+                          const Exec& ex);
+
 extern template void gemm_batch<float>(const BatchArgs<float>&, const Exec&);
 extern template void gemm_batch<double>(const BatchArgs<double>&, const Exec&);
 

@@ -51,17 +51,20 @@ Exec sized_for(const Exec& ex, size_t bytes) {
   return e;
 }
 
-template <class T>
-void gemv_n(const GemvKernels<T>& k, const T* a, size_t rows, size_t cols, size_t lda, const T* x, T* y, const Exec& e) {
-  const size_t per = std::max<size_t>(1, kTileBytes / (std::max<size_t>(1, cols) * sizeof(T)));
+// S is the stored element, T the one summed in (float32 for halves). Aᵀ·x's row blocks and
+// column chunks are sized by T, so halves are summed in exactly the blocks their widened
+// float32 array would be; A·x's tiles by S (a row's sum does not depend on its tile).
+template <class S, class T>
+void gemv_n(const GemvKernels<S>& k, const S* a, size_t rows, size_t cols, size_t lda, const S* x, T* y, const Exec& e) {
+  const size_t per = std::max<size_t>(1, kTileBytes / (std::max<size_t>(1, cols) * sizeof(S)));
   parallel_for(ceil_div(rows, per), e, [&](size_t t) {
     const size_t r0 = t * per, n = std::min(per, rows - r0);
     k.dot_rows(a + r0 * lda, lda, n, cols, x, y + r0);
   });
 }
 
-template <class T>
-void gemv_t(const GemvKernels<T>& k, const T* a, size_t rows, size_t cols, size_t lda, const T* x, T* y, const Exec& e) {
+template <class S, class T>
+void gemv_t(const GemvKernels<S>& k, const S* a, size_t rows, size_t cols, size_t lda, const S* x, T* y, const Exec& e) {
   const size_t block = gemv_trans_block_rows(rows, cols, sizeof(T)), blocks = ceil_div(rows, block);
   const size_t width = std::max<size_t>(1, kChunkBytes / sizeof(T)), chunks = ceil_div(cols, width);
   std::vector<T> partials((blocks - 1) * cols);  // block 0 sums straight into y
@@ -91,18 +94,39 @@ size_t gemv_trans_block_rows(size_t rows, size_t cols, size_t elem_bytes) {
   return std::max<size_t>(1, std::min(std::max(block, ceil_div(rows, kMaxBlocks)), rows));
 }
 
-template <class T>
-void gemv(const T* a, size_t rows, size_t cols, size_t lda, const T* x, bool trans, T* y, const Exec& ex) {
+namespace {
+
+template <class S, class T>
+void gemv_any(const S* a, size_t rows, size_t cols, size_t lda, const S* x, bool trans, T* y, const Exec& ex) {
   const size_t out = trans ? cols : rows, inner = trans ? rows : cols;
   if (out == 0) return;
   if (inner == 0) {  // an empty sum: numpy gives zeros
     std::fill(y, y + out, T(0));
     return;
   }
-  const Exec e = sized_for(ex, rows * cols * sizeof(T));
-  const GemvKernels<T>& k = gemv_kernels<T>(gemv_table());
+  const Exec e = sized_for(ex, rows * cols * sizeof(S));
+  const GemvKernels<S>& k = gemv_kernels<S>(gemv_table());
   if (trans) gemv_t(k, a, rows, cols, lda, x, y, e);
   else gemv_n(k, a, rows, cols, lda, x, y, e);
+}
+
+}  // namespace
+
+template <class T>
+void gemv(const T* a, size_t rows, size_t cols, size_t lda, const T* x, bool trans, T* y, const Exec& ex) {
+  gemv_any(a, rows, cols, lda, x, trans, y, ex);
+}
+
+void gemv_half(const half* a, size_t rows, size_t cols, size_t lda, const half* x, bool trans, float* y, const Exec& ex) {
+  gemv_any(a, rows, cols, lda, x, trans, y, ex);
+}
+
+// y is O(rows + cols), A O(rows·cols): a float32 y, rounded at the end, costs nothing that shows.
+void gemv_half(const half* a, size_t rows, size_t cols, size_t lda, const half* x, bool trans, half* y, const Exec& ex) {
+  const size_t out = trans ? cols : rows;
+  std::vector<float> y32(out);
+  gemv_any(a, rows, cols, lda, x, trans, y32.data(), ex);
+  if (out != 0) half_convert().narrow(y32.data(), out, &y->bits);
 }
 
 template void gemv<float>(const float*, size_t, size_t, size_t, const float*, bool, float*, const Exec&);

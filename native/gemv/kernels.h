@@ -4,22 +4,39 @@
 // with its flags), chosen once at load (select.cc).
 #include <cstddef>
 
+#include "../runtime/half.h"
+
 namespace ck {
 
-template <class T>
+// The type a kernel over stored elements S sums in and writes: S itself, float32 for halves.
+template <class S>
+struct GemvAcc {
+  using type = S;
+};
+template <>
+struct GemvAcc<half> {
+  using type = float;
+};
+template <class S>
+using gemv_acc_t = typename GemvAcc<S>::type;
+
+// S: the stored element of A and x; y holds T (float32 for halves, which are widened in
+// registers as they are read and summed exactly as the float kernel sums the widened values).
+template <class S, class T = gemv_acc_t<S>>
 struct GemvKernels {
   // y[r] = dot(row r of a, x) for rows [0, rows), each row's cols elements lda apart. Every
   // row's sum is formed the same way whichever rows it is computed with.
-  void (*dot_rows)(const T* a, size_t lda, size_t rows, size_t cols, const T* x, T* y);
+  void (*dot_rows)(const S* a, size_t lda, size_t rows, size_t cols, const S* x, T* y);
   // y[0..cols) += sum over rows [0, rows) of x[r]·(row r of a), rows taken in order in groups
   // of a fixed size from the first one given.
-  void (*axpy_rows)(const T* a, size_t lda, size_t rows, size_t cols, const T* x, T* y);
+  void (*axpy_rows)(const S* a, size_t lda, size_t rows, size_t cols, const S* x, T* y);
 };
 
 struct GemvTable {
   const char* isa;
   GemvKernels<float> f32;
   GemvKernels<double> f64;
+  GemvKernels<half> f16;  // the avx2 table's needs F16C, which select.cc checks
 };
 
 // Each ISA's table, or nullptr when this build or architecture has no such path.
@@ -38,5 +55,7 @@ template <>
 inline const GemvKernels<float>& gemv_kernels<float>(const GemvTable& t) { return t.f32; }
 template <>
 inline const GemvKernels<double>& gemv_kernels<double>(const GemvTable& t) { return t.f64; }
+template <>
+inline const GemvKernels<half>& gemv_kernels<half>(const GemvTable& t) { return t.f16; }
 
 }  // namespace ck

@@ -20,7 +20,12 @@ const GemvTable& choose() {
   // A level this build has no file for (avx512 without an AVX-512 compiler) falls back one
   // step, then to portable C++.
   if (t == nullptr && isa == Isa::avx512) t = gemv_table_avx2();
-  return t != nullptr ? *t : *gemv_table_generic();
+  if (t == nullptr) return *gemv_table_generic();
+  if (t != gemv_table_avx2() || cpu_has_f16c()) return *t;
+  // An AVX2 CPU without F16C (none shipped, but a hypervisor may hide it): portable halves.
+  static GemvTable without_f16c = *t;
+  without_f16c.f16 = gemv_table_generic()->f16;
+  return without_f16c;
 }
 
 }  // namespace

@@ -116,6 +116,22 @@ void ck_gemm_batch(uint32_t elem, uint32_t batch, uint32_t m, uint32_t n, uint32
     ck::run_gemm_batch<double>(batch, m, n, k, trans_a, trans_b, a, lda, stride_a, b, ldb, stride_b, c, ldc, stride_c, alpha, beta);
 }
 
+// A stack of half products: A and B halves, C halves or (c_f32) float32; as ck_gemm_batch
+// otherwise. Widened a run of products at a time into float32 scratch (gemm/half_batch.cc).
+CK_EXPORT(ck_gemm_batch_half)
+void ck_gemm_batch_half(uint32_t c_f32, uint32_t batch, uint32_t m, uint32_t n, uint32_t k, uint32_t trans_a, uint32_t trans_b,
+                        const void* a, uint32_t lda, uint32_t stride_a, const void* b, uint32_t ldb, uint32_t stride_b, void* c,
+                        uint32_t ldc, uint32_t stride_c, double alpha, double beta) {
+  ck::HalfBatchArgs hb;
+  hb.h.g = ck::gemm_args<float>(m, n, k, trans_a, trans_b, nullptr, lda, nullptr, ldb, nullptr, ldc, alpha, beta);
+  hb.h.a = static_cast<const ck::half*>(a);
+  hb.h.b = static_cast<const ck::half*>(b);
+  if (c_f32 != 0) hb.h.c32 = static_cast<float*>(c);
+  else hb.h.c16 = static_cast<ck::half*>(c);
+  hb.batch = batch, hb.stride_a = stride_a, hb.stride_b = stride_b, hb.stride_c = stride_c;
+  ck::gemm_batch_half(hb, ck::kOneThread);
+}
+
 // Halves (Float16Array) to float32 and back (rounded to nearest even): a half GEMM is the
 // float32 one on operands widened once (src/backends/wasm-kernels.ts).
 CK_EXPORT(ck_widen_half) void ck_widen_half(const uint16_t* src, size_t n, float* dst) { ck::half_convert().widen(src, n, dst); }
@@ -187,10 +203,14 @@ void ck_histogram(uint32_t elem, const void* data, size_t n, const void* lower, 
   });
 }
 
-// y = A·x (trans 0) or Aᵀ·x (trans 1), A rows×cols row-major and packed; `elem` is f32 or f64.
+// y = A·x (trans 0) or Aᵀ·x (trans 1), A rows×cols row-major and packed; `elem` is f32, f64
+// or f16 (A and x halves, read as such; y float32).
 CK_EXPORT(ck_gemv)
 void ck_gemv(uint32_t elem, uint32_t trans, size_t rows, size_t cols, const void* a, const void* x, void* y) {
-  if (static_cast<ck::ElemCode>(elem) == ck::ElemCode::f32)
+  if (static_cast<ck::ElemCode>(elem) == ck::ElemCode::f16)
+    ck::gemv_half(static_cast<const ck::half*>(a), rows, cols, cols, static_cast<const ck::half*>(x), trans != 0,
+                  static_cast<float*>(y), ck::kOneThread);
+  else if (static_cast<ck::ElemCode>(elem) == ck::ElemCode::f32)
     ck::gemv(static_cast<const float*>(a), rows, cols, cols, static_cast<const float*>(x), trans != 0, static_cast<float*>(y),
              ck::kOneThread);
   else

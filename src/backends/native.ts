@@ -13,7 +13,7 @@ export interface Addon {
     transA: boolean, transB: boolean, lda: number, ldb: number, ldc: number, alpha: number, beta: number, half?: boolean): unknown;
   gemmBatch(async: boolean, id: number, threads: number, a: unknown, b: unknown, c: unknown, batch: number, m: number, n: number,
     k: number, transA: boolean, transB: boolean, lda: number, ldb: number, ldc: number, strideA: number, strideB: number,
-    strideC: number, alpha: number, beta: number): unknown;
+    strideC: number, alpha: number, beta: number, half?: boolean): unknown;
   // `valid`: a validity bitmap over the data (src/valid.ts), or undefined for none; `half`:
   // the data is halves, passed as a Uint16Array view (src/half.ts).
   count(async: boolean, id: number, threads: number, data: unknown, lo: number | bigint, hi: number | bigint, valid?: Uint8Array,
@@ -26,7 +26,7 @@ export interface Addon {
     out: Float64Array, first: number, scale: number, valid?: Uint8Array, half?: boolean): unknown;
   minMax(async: boolean, id: number, threads: number, data: unknown, valid?: Uint8Array, half?: boolean): unknown;
   gemv(async: boolean, id: number, threads: number, a: unknown, x: unknown, y: unknown, rows: number, cols: number,
-    trans: boolean): unknown;
+    trans: boolean, half?: boolean): unknown;
   histogramWeighted(async: boolean, id: number, threads: number, data: unknown, lower: unknown, upper: number | bigint,
     out: Float64Array, first: number, scale: number, weights: unknown, tile: number): unknown;
   cancel(id: number): void;

@@ -286,16 +286,18 @@ const extent = (rows: number, cols: number, ld: number) => (rows === 0 || cols =
 const gemmBatchWasm: WasmKernel<GemmBatchJob, GemmBatchState, void> = {
   start(engine, job, fn, sync) {
     const { batch, m, n, k } = job;
-    const es = job.a.BYTES_PER_ELEMENT;
+    // Halves are copied in as they are (the module widens a run of products at a time); C
+    // may then be a Float32Array.
+    const es = job.a.BYTES_PER_ELEMENT, esC = job.c.BYTES_PER_ELEMENT;
     const spanA = span(batch, job.strideA, job.transA ? extent(k, m, job.lda) : extent(m, k, job.lda));
     const spanB = span(batch, job.strideB, job.transB ? extent(n, k, job.ldb) : extent(k, n, job.ldb));
     const spanC = span(batch, job.strideC, extent(m, n, job.ldc));
-    const bytes = (spanA + spanB + spanC) * es;
+    const bytes = (spanA + spanB) * es + spanC * esC;
     if (bytes > WASM_MEMORY_BYTES - GEMM_RESERVE_BYTES)
       throw tooLarge(fn, `cannot hold a stack of ${batch} ${m}x${k} by ${k}x${n} products (${bytes} bytes of operands)`);
     const buf = new Buffers(engine, fn);
     try {
-      const a = buf.alloc(spanA * es), b = buf.alloc(spanB * es), c = buf.alloc(spanC * es);
+      const a = buf.alloc(spanA * es), b = buf.alloc(spanB * es), c = buf.alloc(spanC * esC);
       buf.copyIn(a, job.a, 0, 1, spanA, spanA);
       buf.copyIn(b, job.b, 0, 1, spanB, spanB);
       const filled = job.beta === 0 && job.ldc === n && job.strideC === m * n;
@@ -309,11 +311,11 @@ const gemmBatchWasm: WasmKernel<GemmBatchJob, GemmBatchState, void> = {
   },
   slices: (s) => (s.job.m === 0 || s.job.n === 0 ? 0 : Math.ceil(s.job.batch / s.perSlice)),
   run(s, t) {
-    const j = s.job, es = j.a.BYTES_PER_ELEMENT;
+    const j = s.job, es = j.a.BYTES_PER_ELEMENT, esC = j.c.BYTES_PER_ELEMENT, x = s.buf.engine.exports;
     const i0 = t * s.perSlice, count = Math.min(s.perSlice, j.batch - i0);
-    s.buf.engine.exports.ck_gemm_batch(es === 4 ? 8 : 9, count, j.m, j.n, j.k, j.transA ? 1 : 0, j.transB ? 1 : 0,
-      s.a + i0 * j.strideA * es, j.lda, j.strideA, s.b + i0 * j.strideB * es, j.ldb, j.strideB,
-      s.c + i0 * j.strideC * es, j.ldc, j.strideC, j.alpha, j.beta);
+    const run = isHalf(j.a) ? x.ck_gemm_batch_half.bind(undefined, isHalf(j.c) ? 0 : 1) : x.ck_gemm_batch.bind(undefined, es === 4 ? 8 : 9);
+    run(count, j.m, j.n, j.k, j.transA ? 1 : 0, j.transB ? 1 : 0, s.a + i0 * j.strideA * es, j.lda, j.strideA,
+      s.b + i0 * j.strideB * es, j.ldb, j.strideB, s.c + i0 * j.strideC * esC, j.ldc, j.strideC, j.alpha, j.beta);
   },
   finish: (s) => s.buf.copyOut(s.c, s.job.c, 0, 1, s.spanC, s.spanC),
   dispose: (s) => s.buf.free(),
@@ -611,30 +613,36 @@ interface GemvState {
   job: GemvJob;
   buf: Buffers;
   elem: number;
-  es: number;
+  es: number; // bytes of A's and x's elements as stored (2 for halves)
   x: number;
   stage: number; // a slice of A's rows
   part: number; // the slice's result: its rows of A·x, or its partial sums of Aᵀ·x
   rowsPer: number;
+  /** Aᵀ·x into a Float16Array: the slices' sums kept in float32, rounded once at the end. */
+  sum?: Float32Array;
 }
 
 /**
  * A matrix-vector product a slice of A's rows at a time, each slice staged once: A·x writes
  * the slice's rows of y; Aᵀ·x adds the slice's partial sums into y in slice order, in y's own
- * precision. Slices depend on the shape only, so Sync and async calls agree bit for bit.
+ * precision (float32 for halves). Slices depend on the shape only, so Sync and async calls
+ * agree bit for bit. Halves are staged as they are (the kernels widen them as they read
+ * them) in the slices their float32 widening would have had, which fix Aᵀ·x's sums.
  */
 const gemvWasm: WasmKernel<GemvJob, GemvState, void> = {
   start(engine, job, fn) {
     const buf = new Buffers(engine, fn);
     try {
-      const es = job.a.BYTES_PER_ELEMENT, cols = job.cols;
-      const rowsPer = Math.max(1, Math.min(job.rows, Math.floor(SLICE_BYTES / (cols * es))));
-      if (rowsPer * cols * es > WASM_MEMORY_BYTES / 2) throw tooLarge(fn, `cannot stage a row of ${cols} elements`);
+      const half = isHalf(job.a);
+      const es = job.a.BYTES_PER_ELEMENT, sumEs = half ? 4 : es, cols = job.cols;
+      const rowsPer = Math.max(1, Math.min(job.rows, Math.floor(SLICE_BYTES / (cols * sumEs))));
+      if (rowsPer * cols * sumEs > WASM_MEMORY_BYTES / 2) throw tooLarge(fn, `cannot stage a row of ${cols} elements`);
       const x = buf.alloc(job.x.length * es);
       buf.copyIn(x, job.x, 0, 1, job.x.length, job.x.length);
       const stage = buf.alloc(rowsPer * cols * es);
-      const part = buf.alloc((job.trans ? cols : rowsPer) * es);
-      return { job, buf, elem: elemCode(job.a), es, x, stage, part, rowsPer };
+      const part = buf.alloc((job.trans ? cols : rowsPer) * sumEs);
+      const sum = job.trans && isHalf(job.y) ? new Float32Array(cols) : undefined;
+      return { job, buf, elem: elemCode(job.a), es, x, stage, part, rowsPer, sum };
     } catch (err) {
       buf.free();
       throw err;
@@ -646,13 +654,16 @@ const gemvWasm: WasmKernel<GemvJob, GemvState, void> = {
     const r0 = t * s.rowsPer, n = Math.min(s.rowsPer, job.rows - r0);
     buf.copyIn(s.stage, job.a, r0 * job.cols, 1, n * job.cols, n * job.cols);
     buf.engine.exports.ck_gemv(s.elem, job.trans ? 1 : 0, n, job.cols, s.stage, job.trans ? s.x + r0 * s.es : s.x, s.part);
-    const Ctor = ctorOf(job.y) as unknown as new (b: ArrayBufferLike, o: number, n: number) => Float64Array;
-    const part = new Ctor(buf.engine.memory.buffer, s.part, job.trans ? job.cols : n);
-    if (!job.trans) job.y.set(part, r0);
-    else if (t === 0) job.y.set(part);
-    else for (let j = 0; j < part.length; j++) job.y[j] += part[j];
+    const Sum = (isHalf(job.a) ? Float32Array : ctorOf(job.y)) as unknown as new (b: ArrayBufferLike, o: number, n: number) => Float64Array;
+    const part = new Sum(buf.engine.memory.buffer, s.part, job.trans ? job.cols : n);
+    const y = s.sum ?? job.y;
+    if (!job.trans) y.set(part, r0);
+    else if (t === 0) y.set(part);
+    else for (let j = 0; j < part.length; j++) y[j] += part[j];
   },
-  finish: () => undefined,
+  finish: (s) => {
+    if (s.sum !== undefined) s.job.y.set(s.sum);
+  },
   dispose: (s) => s.buf.free(),
 };
 

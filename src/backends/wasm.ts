@@ -46,6 +46,9 @@ export interface WasmExports {
   ck_gemv(elem: number, trans: number, rows: number, cols: number, a: number, x: number, y: number): void;
   ck_histogram_weighted(elem: number, data: number, n: number, lower: number, nbins: number, out: number, first: number, scale: number,
     weights: number, weightsF32: number): void;
+  ck_gemm_batch_half(cF32: number, batch: number, m: number, n: number, k: number, transA: number, transB: number, a: number,
+    lda: number, strideA: number, b: number, ldb: number, strideB: number, c: number, ldc: number, strideC: number,
+    alpha: number, beta: number): void;
   ck_widen_half(src: number, n: number, dst: number): void;
   ck_narrow_half(src: number, n: number, dst: number): void;
   // wasm-ld's thread set-up (scripts/build-wasm.sh exports them).

@@ -370,6 +370,76 @@ void half_products(const Kernels<float>& kern, const ck::HalfConvert& cvt, Failu
     }
 }
 
+// Stacks of half products (gemm_batch_half_with): C as float32 is bit for bit the float32
+// stack (gemm_batch_with) of the widened operands in the same layout, and C as halves that
+// rounded once, with nothing between or around the C matrices touched. Shapes: the stack
+// shapes above, runs of products cut by the scratch budget (320 products of 20x100x100),
+// and products too large for it (one half GEMM each); 1 and 3 threads.
+void half_batch_matches(const Kernels<float>& kern, const ck::HalfConvert& cvt, const BatchShape& s, Failures& f) {
+  Rng rng{s.batch * 31 + s.m * 5 + s.n * 3 + s.k};
+  const size_t lda = (s.ta ? s.m : s.k) + s.pad, ldb = (s.tb ? s.k : s.n) + s.pad, ldc = s.n + s.pad;
+  const size_t ext_a = (s.ta ? s.k : s.m) * lda, ext_b = (s.tb ? s.n : s.k) * ldb, ext_c = s.m * ldc;
+  const size_t sa = s.share_a ? 0 : ext_a + s.gap, sb = s.share_b ? 0 : ext_b + s.gap, sc = ext_c + s.gap;
+  auto halves = [&](size_t n, bool nan) {
+    std::vector<ck::half> h(n);
+    for (ck::half& x : h) x.bits = nan ? 0x7e00 : ck::float_to_half(static_cast<float>(rng.uniform()));
+    return h;
+  };
+  auto widen = [](const std::vector<ck::half>& h) {
+    std::vector<float> w(h.size());
+    for (size_t i = 0; i < h.size(); ++i) w[i] = ck::half_to_float(h[i].bits);
+    return w;
+  };
+  const std::vector<ck::half> a = halves(sa * s.batch + ext_a + 1, false), b = halves(sb * s.batch + ext_b + 1, false);
+  const std::vector<ck::half> c0 = halves(sc * s.batch + 1, s.beta == 0);  // beta == 0: C is NaN and must not leak
+  const std::vector<float> wa = widen(a), wb = widen(b);
+  ck::BatchArgs<float> ref;
+  ref.g.m = s.m, ref.g.n = s.n, ref.g.k = s.k, ref.g.trans_a = s.ta, ref.g.trans_b = s.tb;
+  ref.g.alpha = static_cast<float>(s.alpha), ref.g.beta = static_cast<float>(s.beta);
+  ref.g.lda = lda, ref.g.ldb = ldb, ref.g.ldc = ldc;
+  ref.batch = s.batch, ref.stride_a = sa, ref.stride_b = sb, ref.stride_c = sc;
+  std::vector<float> want = widen(c0);
+  ref.g.a = wa.data(), ref.g.b = wb.data(), ref.g.c = want.data();
+  ck::gemm_batch_with(kern, ref, ck::Exec{});
+  char what[200];
+  std::snprintf(what, sizeof what, "%s %s half stack batch=%zu m=%zu n=%zu k=%zu ta=%d tb=%d share=%d%d pad=%zu gap=%zu", kern.name,
+                cvt.name, s.batch, s.m, s.n, s.k, s.ta, s.tb, s.share_a, s.share_b, s.pad, s.gap);
+  for (unsigned threads : {1u, 3u}) {
+    ck::HalfBatchArgs hb;
+    hb.h.g = ref.g;
+    hb.h.a = a.data(), hb.h.b = b.data();
+    hb.batch = s.batch, hb.stride_a = sa, hb.stride_b = sb, hb.stride_c = sc;
+    std::vector<float> c32 = widen(c0);
+    hb.h.c32 = c32.data();
+    ck::gemm_batch_half_with(kern, cvt, hb, ck::Exec{threads, nullptr});
+    std::vector<ck::half> c16 = c0;
+    hb.h.c32 = nullptr, hb.h.c16 = c16.data();
+    ck::gemm_batch_half_with(kern, cvt, hb, ck::Exec{threads, nullptr});
+    bool same32 = true, same16 = true;
+    for (size_t i = 0; i < want.size(); ++i) {
+      same32 &= std::memcmp(&want[i], &c32[i], 4) == 0;
+      const size_t p = sc == 0 ? 0 : i / sc, e = sc == 0 ? i : i % sc;
+      const bool inside = p < s.batch && e < ext_c && e % ldc < s.n;
+      same16 &= c16[i].bits == (inside ? ck::float_to_half(want[i]) : c0[i].bits);
+    }
+    if (!same32) f.report(std::string(what) + " threads=" + std::to_string(threads) + " into float32");
+    if (!same16) f.report(std::string(what) + " threads=" + std::to_string(threads) + " into halves");
+  }
+}
+
+void half_batch_cases(const Kernels<float>& kern, const ck::HalfConvert& cvt, Failures& f) {
+  const BatchShape shapes[] = {
+      {1000, 8, 8, 8, false, false, 1, 0, false, false, 0, 0},   {777, 8, 8, 8, true, true, -0.5, 2, false, false, 1, 3},
+      {300, 3, 5, 7, false, true, 1, 1, true, false, 0, 1},      {300, 5, 3, 7, true, false, 2, 0, false, true, 2, 0},
+      {64, 9, 13, 1, false, false, 1, 0.5, false, true, 0, 0},   {5, 8, 8, 1500, false, true, 1, 0.5, false, false, 0, 0},
+      {9, 40, 100, 30, false, false, 0.5, 0, false, false, 1, 2}, {40, 6, 6, 0, false, false, 1, 0, false, false, 0, 0},
+      {320, 20, 100, 100, true, false, 1, 0.5, false, false, 1, 1}, // runs of products (the scratch budget)
+      {2, 1500, 1500, 4, false, true, 1, -1, false, false, 0, 5},   // one half GEMM per product
+      {1, 33, 17, 9, false, false, 1, 0, false, false, 0, 0},     {0, 4, 4, 4, false, false, 1, 0, false, false, 0, 0},
+  };
+  for (const BatchShape& s : shapes) half_batch_matches(kern, cvt, s, f);
+}
+
 // gemm_half (the active table and conversions) is gemm_half_with on them.
 void half_entry(Failures& f) {
   Rng rng{7};
@@ -441,6 +511,7 @@ int main(int argc, char** argv) {
     for (const ck::HalfConvert* cvt : {ck::half_convert_portable(), ck::half_convert_f16c(), ck::half_convert_avx512(), ck::half_convert_neon()}) {
       if (cvt == nullptr) continue;
       half_products(*t->f32, *cvt, f, quick);
+      half_batch_cases(*t->f32, *cvt, f);
       conversions += std::string(conversions.empty() ? "" : ", ") + cvt->name;
     }
     std::printf("%-8s %s (%zux%zu), %s (%zux%zu), halves with %s: %s\n", ck::isa_name(isa), t->f64->name, t->f64->mr, t->f64->nr,

@@ -2,7 +2,9 @@
 // runs is checked against a long double reference, a row's dot product must not depend on
 // the rows computed with it, and gemv() must give the same bits for 1..3 threads on shapes
 // that reach several tiles, row blocks and column chunks. Built and run by
-// test/native/gemv.sh, natively (under sanitizers) and for arm64 under qemu.
+// test/native/gemv.sh, natively (under sanitizers) and for arm64 under qemu. Half kernels
+// (A and x widened in registers) must give the float kernels' bits on the widened arrays,
+// table by table, and gemv_half the bits of gemv<float> (then rounded once for a half y).
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
@@ -126,6 +128,95 @@ void check_driver() {
   }
 }
 
+// Halves over a wide span: normals of both signs, subnormals, zeros, and now and then an
+// infinity or a NaN (rate 1 in `special`, 0 for none).
+std::vector<half> random_halves(size_t n, uint64_t seed, size_t special) {
+  Rng r{seed};
+  const uint16_t specials[] = {0x7c00, 0xfc00, 0x7e00, 0x0001, 0x8200, 0x8000, 0x7bff};
+  std::vector<half> v(n);
+  for (size_t i = 0; i < n; ++i) {
+    const double u = r.uniform();
+    v[i].bits = special != 0 && i % special == special - 1 ? specials[(i / special) % 7]
+                                                            : float_to_half(static_cast<float>(u * (i % 5 == 0 ? 1e-3 : 8)));
+  }
+  return v;
+}
+
+std::vector<float> widened(const std::vector<half>& h) {
+  std::vector<float> f(h.size());
+  for (size_t i = 0; i < h.size(); ++i) f[i] = half_to_float(h[i].bits);
+  return f;
+}
+
+// The same float, or both NaN (a NaN's payload may differ with the conversion that made it).
+bool same(float a, float b) { return (std::isnan(a) && std::isnan(b)) || std::memcmp(&a, &b, sizeof a) == 0; }
+
+// A table's half kernels against its float kernels on the widened arrays: the same bits,
+// with every remainder of the vector width and of the row groups, rows lda apart, and
+// row offsets into A and x (unaligned starts).
+void check_half_kernels(const GemvTable& t) {
+  for (size_t rows : {0, 1, 3, 4, 5, 9}) {
+    for (size_t cols : {0, 1, 7, 16, 33, 67}) {
+      for (size_t off : {0, 1, 3}) {
+        const size_t lda = cols + 3;
+        const std::vector<half> a = random_halves(off + rows * lda + 1, rows * 131 + cols + off, off == 3 ? 11 : 0);
+        const std::vector<float> a32 = widened(a);
+        for (bool trans : {false, true}) {
+          const std::vector<half> x = random_halves(off + (trans ? rows : cols), cols * 7 + rows + 1, 0);
+          const std::vector<float> x32 = widened(x);
+          const size_t out = trans ? cols : rows;
+          std::vector<float> y(out, 0.25f), y32(out, 0.25f);  // Aᵀ·x adds into y
+          if (trans) {
+            t.f16.axpy_rows(a.data() + off, lda, rows, cols, x.data() + off, y.data());
+            t.f32.axpy_rows(a32.data() + off, lda, rows, cols, x32.data() + off, y32.data());
+          } else {
+            t.f16.dot_rows(a.data() + off, lda, rows, cols, x.data() + off, y.data());
+            t.f32.dot_rows(a32.data() + off, lda, rows, cols, x32.data() + off, y32.data());
+          }
+          for (size_t j = 0; j < out; ++j)
+            CHECK(same(y[j], y32[j]), "%s f16 %zux%zu+%zu%s: y[%zu] = %.9g, the float kernel gives %.9g", t.isa, rows, cols,
+                  off, trans ? " trans" : "", j, double(y[j]), double(y32[j]));
+        }
+      }
+    }
+  }
+}
+
+// gemv_half against gemv<float> on the widened arrays, through the active table and the
+// driver's tiles, row blocks and column chunks (70000x9 Aᵀ·x: blocks sized for float32,
+// not for the halves' bytes), for 1..3 threads: y as float32, and y as halves = the float32
+// y rounded once.
+void check_half_driver() {
+  struct Shape {
+    size_t rows, cols;
+  };
+  for (Shape s : {Shape{0, 5}, Shape{5, 0}, Shape{3, 17}, Shape{1200, 700}, Shape{40, 20000}, Shape{70000, 9}}) {
+    const std::vector<half> a = random_halves(s.rows * s.cols, s.rows + 3 * s.cols, 0);
+    const std::vector<float> a32 = widened(a);
+    for (bool trans : {false, true}) {
+      const std::vector<half> x = random_halves(trans ? s.rows : s.cols, s.rows * 5 + s.cols, 0);
+      const std::vector<float> x32 = widened(x);
+      const size_t out = trans ? s.cols : s.rows;
+      std::vector<float> want(out, std::nanf(""));
+      gemv(a32.data(), s.rows, s.cols, s.cols, x32.data(), trans, want.data(), Exec{});
+      for (unsigned threads = 1; threads <= 3; ++threads) {
+        Exec ex;
+        ex.threads = threads;
+        std::vector<float> y(out, std::nanf(""));
+        std::vector<half> y16(out, half{0x7e00});
+        gemv_half(a.data(), s.rows, s.cols, s.cols, x.data(), trans, y.data(), ex);
+        gemv_half(a.data(), s.rows, s.cols, s.cols, x.data(), trans, y16.data(), ex);
+        for (size_t j = 0; j < out; ++j) {
+          CHECK(same(y[j], want[j]), "gemv_half %zux%zu%s threads=%u: y[%zu] = %.9g, gemv<float> gives %.9g", s.rows, s.cols,
+                trans ? " trans" : "", threads, j, double(y[j]), double(want[j]));
+          CHECK(y16[j].bits == float_to_half(want[j]), "gemv_half %zux%zu%s threads=%u: half y[%zu] is 0x%04x, want 0x%04x",
+                s.rows, s.cols, trans ? " trans" : "", threads, j, unsigned(y16[j].bits), unsigned(float_to_half(want[j])));
+        }
+      }
+    }
+  }
+}
+
 }  // namespace
 
 int main() {
@@ -137,10 +228,12 @@ int main() {
     if (t == nullptr) continue;
     check_kernels<float>(t->isa, t->f32);
     check_kernels<double>(t->isa, t->f64);
+    if (t != gemv_table_avx2() || cpu_has_f16c()) check_half_kernels(*t);
     ++checked;
   }
   check_driver<float>();
   check_driver<double>();
+  check_half_driver();
   std::printf("gemv: %d ISA tables, driver on %s: %s\n", checked, gemv_table().isa, failures ? "FAILED" : "ok");
   return failures ? 1 : 0;
 }

@@ -14,7 +14,7 @@ mkdir -p "$out"
 
 sources=(native/runtime/cpu.cc native/runtime/tuning.cc native/runtime/cache.cc native/runtime/pool.cc
   native/gemm/gemm.cc native/gemm/batch.cc native/gemm/buffer.cc native/gemm/driver.cc native/gemm/plan.cc native/gemm/blocking.cc
-  native/gemm/kernels/select.cc native/gemm/kernels/generic.cc native/gemm/half_gemm.cc native/runtime/half.cc
+  native/gemm/kernels/select.cc native/gemm/kernels/generic.cc native/gemm/half_gemm.cc native/gemm/half_batch.cc native/runtime/half.cc
   test/native/gemm_test.cc)
 x64_sources=(native/gemm/kernels/avx2.cc native/gemm/kernels/avx512.cc)
 arm64_sources=(native/gemm/kernels/neon.cc)

@@ -3,6 +3,20 @@
 #include "../kernels.h"
 
 #if defined(__x86_64__) || defined(_M_X64)
+#include <cstring>
+#include <immintrin.h>
+
+#include "../../runtime/half.h"
+
+// Half rows widen with F16C's vcvtph2ps, which this level's flags leave out (F16C has its own
+// CPUID bit): the kernels below are compiled for it too, and select.cc takes this table's
+// half kernels only where the CPU has F16C. The float kernels use no F16C instruction.
+#if defined(__clang__)
+#pragma clang attribute push(__attribute__((target("f16c"))), apply_to = function)
+#elif defined(__GNUC__)
+#pragma GCC target("f16c")
+#endif
+#define CK_GEMV_F16C 1
 #include "span.h"
 
 namespace ck {
@@ -13,6 +27,10 @@ const GemvTable* gemv_table_avx2() {
 }
 
 }  // namespace ck
+
+#if defined(__clang__)
+#pragma clang attribute pop
+#endif
 
 #else
 
