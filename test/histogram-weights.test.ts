@@ -86,6 +86,23 @@ describe('histogram weights and density agree with numpy.histogram', () => {
     }
   });
 
+  // Runs of one value put one bin's adds back to back (and across the kernels' 512-element
+  // blocks and the 65,536-element tiles); runs outside the range and of NaN are dropped.
+  it('runs of repeated values, in and out of the range: bit for bit on every backend and thread count', async () => {
+    const rnd = mulberry32(31), n = 2 * 65_536 + 517, data = new Float64Array(n);
+    for (let i = 0; i < n; ) {
+      const len = 1 + Math.floor(rnd() * (rnd() < 0.25 ? 700 : 8)), pick = rnd();
+      const x = pick < 0.1 ? NaN : pick < 0.2 ? 9 + rnd() : pick < 0.25 ? -Infinity : (rnd() - 0.3) * 7.3;
+      data.fill(x, i, Math.min(n, i + len));
+      i += len;
+    }
+    const weights = weightsFor(n, 32), range: [number, number] = [-2, 5];
+    const want = numpyHistogram(data, { bins: 64, range, weights });
+    for (const backend of backends())
+      for (const threads of [1, ck.threads()])
+        expect(Array.from(await ck.histogram(data, 64, { backend, range, weights, threads })), `${backend} ${threads}`).toEqual(want);
+  });
+
   it('float32 weights sum in float64 (numpy with the weights as float64)', () => {
     const data = sample(Float64Array, 70_000, 3, false), weights = weightsFor(data.length, 4, Float32Array);
     const want = numpyHistogram(data, { bins: 20, weights });

@@ -368,6 +368,34 @@ struct DriverBins {
   DriverBins(const DriverBins&) = delete;  // bins points into lower_f64
 };
 
+// Weighted sums over several of the vector path's 512-element blocks, with a tail short of
+// the vector width: runs of one value (one bin's adds back to back, each waiting on the
+// last), runs that cross the block edges, runs outside the bins, NaN and infinities
+// (dumped), with the uniform guess and with cells; bit for bit against ref_weighted.
+template <class T>
+void test_hist_weighted_runs(const CountKernels<T>& k, const char* isa, Rng& rng) {
+  const auto pool = value_pool<T>(rng);
+  for (bool uniform : {true, false}) {
+    std::vector<T> lower;
+    T upper;
+    BinGuess guess;
+    make_bins(rng, 64, uniform, lower, upper, guess);
+    DriverBins<T> prepared(lower, upper, guess);
+    CellIndex cells;
+    const auto cell_storage = build_cell_index(lower.data(), lower.size(), upper, size_t(1) << 30, cells);
+    if (!uniform) prepared.bins.cells = cells;
+    for (size_t n : {size_t(511), size_t(512), size_t(513), size_t(3 * 512 + 7), size_t(5 * 512 - 1)}) {
+      std::vector<T> data;
+      while (data.size() < n) {  // run lengths 1..700: some longer than a block
+        const size_t len = std::min(n - data.size(), size_t(1 + rng.below(rng.below(4) == 0 ? 700 : 8)));
+        const T x = rng.below(3) == 0 ? pool[rng.below(pool.size())] : lower[rng.below(lower.size())];
+        data.insert(data.end(), len, x);
+      }
+      check_weighted(k, isa, rng, data, prepared.bins, lower);
+    }
+  }
+}
+
 template <class T>
 void test_hist_pairs(const CountKernels<T>& k, const char* isa, Rng& rng) {
   const auto pool = value_pool<T>(rng);
@@ -643,6 +671,7 @@ void test_table(const CountTable& t, Rng& rng) {
   test_rows<T>(k, t.isa, rng);
   test_hist<T>(k, t.isa, rng);
   test_hist_pairs<T>(k, t.isa, rng);
+  test_hist_weighted_runs<T>(k, t.isa, rng);
   test_minmax<T>(k, t.isa, rng);
   test_columns<T>(k, t.isa, rng);
   test_valid<T>(k, t.isa, rng);

