@@ -154,6 +154,15 @@ void run_table(const Kernels<T>& kern, Failures& f, bool quick) {
   };
   for (const Shape& s : big) check(kern, s, 2, rng.next(), f);
 
+  // Each side of the table's own boundaries, whatever its register tile: one row or column
+  // short of, at and past a whole tile, and around the width where B stops being read in
+  // place (plan.h's packs(): 4 NR panels) and m where A starts being packed (2 MR panels).
+  const size_t rows[] = {kern.mr - 1, kern.mr, kern.mr + 1, 2 * kern.mr, 2 * kern.mr + 1, 3 * kern.mr - 1};
+  const size_t cols[] = {kern.nr - 1, kern.nr, kern.nr + 1, 4 * kern.nr, 4 * kern.nr + 1, 5 * kern.nr - 1};
+  for (size_t m : rows) {
+    for (size_t n : cols) check(kern, Shape{m, n, 37, false, false, 1, 0.5, 0, 0, 0}, 1, rng.next(), f);
+  }
+
   // Bit-identical for any thread count, on both paths.
   const Shape inv[] = {{301, 257, 450, false, false, 1, 0, 0, 0, 0},
                        {250, 40, 300, true, true, 0.5, 2, 1, 1, 1},
