@@ -169,6 +169,19 @@ void run_table(const Kernels<T>& kern, Failures& f, bool quick) {
     if (std::memcmp(one.data(), two.data(), one.size() * sizeof(T)) != 0) f.report(describe(kern.name, s, 2) + " differs from 1 thread");
   }
 
+  // Each side of the table's own boundaries, whatever its register tile: one row or column
+  // short of, at and past a whole tile, and around the width where B stops being read in
+  // place (plan.h's packs(): 4 NR panels) and m where A starts being packed (2 MR panels);
+  // k past kSmallDirect too, where those panel limits alone decide (below it small products
+  // stay direct).
+  const size_t rows[] = {kern.mr - 1, kern.mr, kern.mr + 1, 2 * kern.mr, 2 * kern.mr + 1, 3 * kern.mr - 1};
+  const size_t cols[] = {kern.nr - 1, kern.nr, kern.nr + 1, 4 * kern.nr, 4 * kern.nr + 1, 5 * kern.nr - 1};
+  for (size_t k : {size_t{37}, ck::kSmallDirect + 3}) {
+    for (size_t m : rows) {
+      for (size_t n : cols) check(kern, Shape{m, n, k, false, false, 1, 0.5, 0, 0, 0}, 1, rng.next(), f);
+    }
+  }
+
   // Bit-identical for any thread count, on both paths.
   const Shape inv[] = {{301, 257, 450, false, false, 1, 0, 0, 0, 0},
                        {250, 40, 300, true, true, 0.5, 2, 1, 1, 1},
