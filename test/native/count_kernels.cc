@@ -443,15 +443,22 @@ bool same_minmax(MinMax<T> a, MinMax<T> b) {
 template <class T>
 void test_minmax(const CountKernels<T>& k, const char* isa, Rng& rng) {
   const auto pool = value_pool<T>(rng);
+  // Every start within a cache line (the kernels run a scalar lead up to a 64-byte boundary)
+  // for the smaller sizes, a random one for the largest.
+  constexpr size_t kLine = 64 / sizeof(T);
   for (size_t n : {size_t(0), size_t(1), size_t(5), size_t(63), size_t(64), size_t(65), size_t(255), size_t(257), size_t(4099), size_t(100003)}) {
-    for (int rep = 0; rep < 4; ++rep) {
-      auto data = random_data(rng, n + 3, pool, rep % 2 == 1);
-      const size_t off = rng.below(4) % (data.size() - n + 1);
-      // The extremes at the ends, where a tail or the first vector must catch them.
-      if (n > 0 && rep == 3) data[off] = std::numeric_limits<T>::lowest(), data[off + n - 1] = std::numeric_limits<T>::max();
-      MinMax<T> got = MinMax<T>::none();
-      k.minmax(data.data() + off, n, got.lo, got.hi);
-      CHECK(same_minmax(got, ref_minmax(data.data() + off, n)), "%s minmax<%s> n=%zu", isa, type_name<T>(), n);
+    for (size_t start = 0; start < (n > 4099 ? 1 : kLine); ++start) {
+      for (int rep = 0; rep < 4; ++rep) {
+        auto data = random_data(rng, n + kLine, pool, rep % 2 == 1);
+        const size_t off = n > 4099 ? rng.below(kLine) : start;
+        // The extremes at the ends, where a tail or the first vector must catch them; or
+        // in the first line, where the lead must.
+        if (n > 0 && rep == 3) data[off] = std::numeric_limits<T>::lowest(), data[off + n - 1] = std::numeric_limits<T>::max();
+        if (n > 0 && rep == 2) data[off + rng.below(n < kLine ? n : kLine)] = std::numeric_limits<T>::lowest();
+        MinMax<T> got = MinMax<T>::none();
+        k.minmax(data.data() + off, n, got.lo, got.hi);
+        CHECK(same_minmax(got, ref_minmax(data.data() + off, n)), "%s minmax<%s> n=%zu off=%zu", isa, type_name<T>(), n, off);
+      }
     }
   }
   if constexpr (std::is_floating_point_v<T>) {

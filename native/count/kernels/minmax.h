@@ -5,6 +5,8 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "prefetch.h"
+#include "span.h"
 #include "valid.h"
 
 namespace ck {
@@ -24,7 +26,8 @@ constexpr size_t kMinMaxVecBytes = 16;  // SSE2, NEON, WebAssembly SIMD128
 // NaN, so NaN never enters; it is also exactly x86's MINPD and a compare-and-select
 // elsewhere. The lanes are GCC/Clang vector extensions, which each ISA file's flags lower
 // to its own registers (the plain loop was not vectorised without fast-math). Four
-// independent chains per step hide the compare latency.
+// independent chains per step hide the compare latency. As count_span: the loads start at a
+// 64-byte boundary and a 256-byte step (AVX-512) prefetches its line a page ahead.
 template <class T>
 void minmax_span(const T* p, size_t n, T& lo, T& hi) {
 #if defined(_MSC_VER) && !defined(__clang__)
@@ -39,13 +42,19 @@ void minmax_span(const T* p, size_t n, T& lo, T& hi) {
   V mn[K], mx[K];
   for (size_t k = 0; k < K; ++k) mn[k] = V{} + lo, mx[k] = V{} + hi;
   size_t i = 0;
-  for (; i + K * L <= n; i += K * L)
+  for (const size_t lead = min_size(to_alignment(p), n); i < lead; ++i) {
+    lo = p[i] < lo ? p[i] : lo;
+    hi = p[i] > hi ? p[i] : hi;
+  }
+  for (; i + K * L <= n; i += K * L) {
+    if constexpr (K * L * sizeof(T) >= 256) prefetch_ahead(p + i);
     for (size_t k = 0; k < K; ++k) {
       V a;  // no vector crosses a call: that would tie the lanes to an ABI (-Wpsabi)
       __builtin_memcpy(&a, p + i + k * L, sizeof a);
       mn[k] = a < mn[k] ? a : mn[k];
       mx[k] = a > mx[k] ? a : mx[k];
     }
+  }
   for (size_t k = 0; k < K; ++k)
     for (size_t j = 0; j < L; ++j) {
       lo = mn[k][j] < lo ? mn[k][j] : lo;
