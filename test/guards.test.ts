@@ -49,4 +49,20 @@ describe.each(backends().filter((b) => b === 'native'))('the addon (%s) called d
     call(new Float64Array([1, 2, 3, 4, 5, 6, 7, 8]), new Float64Array([5, 6, 7, 8]), c, 2, 4, 0, 4);
     expect(Array.from(c)).toEqual([19, 22, 43, 50, 67, 78, 91, 106]);
   });
+
+  it('a half product (halves as Uint16Arrays) refuses a C that is neither halves nor a Float32Array', () => {
+    const addon = nativeAddon();
+    const one = 0x3c00; // 1.0 as a half
+    const h = () => new Uint16Array(4).fill(one);
+    const gemm = (c: unknown) => addon.gemm(false, 0, 1, h(), h(), c, 2, 2, 2, false, false, 2, 2, 2, 1, 0, true);
+    const batch = (c: unknown) => addon.gemmBatch(false, 0, 1, h(), h(), c, 1, 2, 2, 2, false, false, 2, 2, 2, 4, 4, 4, 1, 0, true);
+    for (const [call, fn] of [[gemm, 'gemm'], [batch, 'gemmBatch']] as const) {
+      expect(() => call(new Float64Array(4))).toThrow(expect.objectContaining({ code: 'ERR_CK_INVALID_ARG_TYPE', message: expect.stringContaining(`${fn}: a half`) }));
+      const c16 = new Uint16Array(4), c32 = new Float32Array(4);
+      call(c16);
+      call(c32);
+      expect(Array.from(c16)).toEqual([0x4000, 0x4000, 0x4000, 0x4000]); // 2.0
+      expect(Array.from(c32)).toEqual([2, 2, 2, 2]);
+    }
+  });
 });

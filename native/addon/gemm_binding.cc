@@ -63,6 +63,17 @@ GemmArgs<T> shape_args(const Napi::CallbackInfo& info, size_t i, const ArrayArg&
   return g;
 }
 
+// A half product's operands (shape left unset): a and b halves; c halves or a Float32Array.
+HalfGemmArgs half_operands(Napi::Env env, const char* what, const ArrayArg& a, const ArrayArg& b, const ArrayArg& c) {
+  if (!(c.type == napi_uint16_array || c.type == napi_float32_array)) throw_type(env, what);
+  HalfGemmArgs h;
+  h.a = elements<half>(env, a);
+  h.b = elements<half>(env, b);
+  if (c.type == napi_float32_array) h.c32 = elements<float>(env, c);
+  else h.c16 = elements<half>(env, c);
+  return h;
+}
+
 }  // namespace
 
 // gemm(async, id, threads, a, b, c, m, n, k, transA, transB, lda, ldb, ldc, alpha, beta[, half]),
@@ -73,16 +84,10 @@ Napi::Value bind_gemm(const Napi::CallbackInfo& info, EnvJobs& jobs) {
   const size_t i = kFirstKernelArg;
   const ArrayArg a = array_arg(info, i), b = array_arg(info, i + 1), c = array_arg(info, i + 2);
   const bool is_half = half_flag(info, i + 13);
-  if (is_half && !(c.type == napi_uint16_array || c.type == napi_float32_array))
-    throw_type(env, "gemm: a half product's c is halves or a Float32Array");
   auto build = [&](auto tag) -> std::unique_ptr<Job> {
     using T = typename decltype(tag)::type;
     if constexpr (std::is_same_v<T, half>) {
-      HalfGemmArgs h;
-      h.a = elements<half>(env, a);
-      h.b = elements<half>(env, b);
-      if (c.type == napi_float32_array) h.c32 = elements<float>(env, c);
-      else h.c16 = elements<half>(env, c);
+      HalfGemmArgs h = half_operands(env, "gemm: a half product's c is halves or a Float32Array", a, b, c);
       h.g = shape_args<float>(info, i, a, b, c);
       return std::make_unique<HalfGemmJob>(h);
     } else if constexpr (std::is_floating_point_v<T>) {
@@ -106,8 +111,6 @@ Napi::Value bind_gemm_batch(const Napi::CallbackInfo& info, EnvJobs& jobs) {
   const size_t i = kFirstKernelArg;
   const ArrayArg a = array_arg(info, i), b = array_arg(info, i + 1), c = array_arg(info, i + 2);
   const bool is_half = half_flag(info, i + 17);
-  if (is_half && !(c.type == napi_uint16_array || c.type == napi_float32_array))
-    throw_type(env, "gemmBatch: a half stack's c is halves or a Float32Array");
   // The shape, options and strides (pointers left unset), checked against the arrays.
   auto stack_args = [&](auto tag) {
     using T = typename decltype(tag)::type;
@@ -142,11 +145,8 @@ Napi::Value bind_gemm_batch(const Napi::CallbackInfo& info, EnvJobs& jobs) {
     if constexpr (std::is_same_v<T, half>) {
       const BatchArgs<float> ba = stack_args(Tag<float>{});
       HalfBatchArgs hb;
+      hb.h = half_operands(env, "gemmBatch: a half stack's c is halves or a Float32Array", a, b, c);
       hb.h.g = ba.g;
-      hb.h.a = elements<half>(env, a);
-      hb.h.b = elements<half>(env, b);
-      if (c.type == napi_float32_array) hb.h.c32 = elements<float>(env, c);
-      else hb.h.c16 = elements<half>(env, c);
       hb.batch = ba.batch, hb.stride_a = ba.stride_a, hb.stride_b = ba.stride_b, hb.stride_c = ba.stride_c;
       return std::make_unique<HalfGemmBatchJob>(hb);
     } else if constexpr (std::is_floating_point_v<T>) {

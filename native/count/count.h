@@ -9,19 +9,6 @@
 
 namespace ck {
 
-// The type a stored element is computed in: itself, except a half (Float16Array), which the
-// drivers widen to float32 a block at a time and hand to the float32 kernels (exact).
-template <class T>
-struct Compute {
-  using type = T;
-};
-template <>
-struct Compute<half> {
-  using type = float;
-};
-template <class T>
-using compute_t = typename Compute<T>::type;
-
 // One element to its computing type and back (exact both ways for the values a half holds).
 template <class T>
 compute_t<T> to_compute(T x) {

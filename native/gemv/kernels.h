@@ -8,21 +8,9 @@
 
 namespace ck {
 
-// The type a kernel over stored elements S sums in and writes: S itself, float32 for halves.
-template <class S>
-struct GemvAcc {
-  using type = S;
-};
-template <>
-struct GemvAcc<half> {
-  using type = float;
-};
-template <class S>
-using gemv_acc_t = typename GemvAcc<S>::type;
-
 // S: the stored element of A and x; y holds T (float32 for halves, which are widened in
 // registers as they are read and summed exactly as the float kernel sums the widened values).
-template <class S, class T = gemv_acc_t<S>>
+template <class S, class T = compute_t<S>>
 struct GemvKernels {
   // y[r] = dot(row r of a, x) for rows [0, rows), each row's cols elements lda apart. Every
   // row's sum is formed the same way whichever rows it is computed with.

@@ -14,6 +14,19 @@ struct half {
   uint16_t bits;
 };
 
+// The type a stored element is computed in: itself, except a half (Float16Array), which the
+// kernels widen to float32 (exact) as they read it, a block or a register at a time.
+template <class T>
+struct Compute {
+  using type = T;
+};
+template <>
+struct Compute<half> {
+  using type = float;
+};
+template <class T>
+using compute_t = typename Compute<T>::type;
+
 // Exact (every half is a float32). Branch-light so that loops over it vectorise; after
 // Fabian Giesen's half_to_float_fast.
 inline float half_to_float(uint16_t h) {
